@@ -1,0 +1,77 @@
+"""The array module (NumPy or CuPy), floatx, random numbers, and Keras's backend functions.
+
+``import kerasbook.backend as K`` gives the functions a user writes custom losses
+and metrics with (``K.mean``, ``K.square``, …). They are the differentiable ops of
+`kerasbook.ops`, so code written with them trains.
+"""
+import numpy as _numpy
+
+from .array_module import (
+    backend, epsilon, floatx, image_data_format, set_backend, set_epsilon, set_floatx, to_device,
+    to_numpy, xp, xp_of,
+)
+from .naming import clear_session, unique_name
+from .random import set_random_seed
+# The ops below import the modules above, which are already loaded at this point.
+from ..ops import (  # noqa: E402
+    Tensor, Variable, abs, cast, clip, concatenate, elu, exp, hard_sigmoid, log, max, maximum,
+    mean, min, minimum, relu, reshape, selu, sigmoid, softmax, softplus, softsign, sqrt, square,
+    stack, sum, tanh, transpose,
+)
+from ..ops.losses import binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy  # noqa: E402
+from ..ops.math import matmul as dot, power as pow  # noqa: E402,A001
+
+
+def _data(x):
+    return x.data if isinstance(x, Tensor) else x
+
+
+def variable(value, dtype=None, name=None):
+    """A trainable variable holding `value`."""
+    return Variable(_numpy.asarray(value), name=name or "variable", dtype=dtype)
+
+
+def constant(value, dtype=None):
+    return Tensor(xp().asarray(value, dtype=dtype or floatx()))
+
+
+def zeros(shape, dtype=None):
+    return Tensor(xp().zeros(shape, dtype=dtype or floatx()))
+
+
+def ones(shape, dtype=None):
+    return Tensor(xp().ones(shape, dtype=dtype or floatx()))
+
+
+def get_value(x):
+    """The values of a tensor or variable as a NumPy array."""
+    return to_numpy(_data(x))
+
+
+eval = get_value  # noqa: A001 - Keras's name
+
+
+def set_value(x, value):
+    x.assign(value)
+
+
+def int_shape(x):
+    return tuple(x.shape)
+
+
+def ndim(x):
+    return len(x.shape)
+
+
+def argmax(x, axis=-1):
+    data = _data(x)
+    return Tensor(xp_of(data).argmax(data, axis=axis))
+
+
+def equal(a, b):
+    return Tensor(_data(a) == _data(b))
+
+
+def std(x, axis=None, keepdims=False):
+    centred = x - mean(x, axis=axis, keepdims=True)
+    return sqrt(mean(square(centred), axis=axis, keepdims=keepdims))

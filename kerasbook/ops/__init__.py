@@ -1,0 +1,12 @@
+"""Differentiable primitives on backend arrays, and the tape that differentiates them."""
+from .tape import GradientTape, active_tape, stop_recording
+from .tensor import Tensor, Variable, as_array, as_tensor
+from .function import Function, sum_to_shape
+from .math import (
+    abs, add, cast, clip, concatenate, divide, exp, log, matmul, max, maximum, mean, min, minimum,
+    multiply, negative, power, reshape, sqrt, square, stack, subtract, sum, transpose,
+)
+from .activations import (
+    elu, hard_sigmoid, leaky_relu, linear, relu, selu, sigmoid, softmax, softplus, softsign, tanh,
+)
+from .nn import dense, dropout

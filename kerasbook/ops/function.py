@@ -1,0 +1,38 @@
+"""The base of every differentiable primitive: forward on arrays, backward beside it."""
+from .tape import _recording
+from .tensor import Tensor
+
+
+class Function:
+    """One differentiable operation.
+
+    Subclasses write `forward(*arrays) -> array` and `backward(grad_output) ->
+    tuple of input gradients` (``None`` for an input with no gradient). Forward
+    keeps on ``self`` only what backward needs. Call an instance on tensors or
+    arrays; the call is recorded on the open tape when an input needs a gradient.
+    """
+
+    def __call__(self, *inputs):
+        arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
+        output = Tensor(self.forward(*arrays))
+        if _recording and any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
+            output.requires_grad = True
+            _recording[-1].entries.append((self, inputs, output))
+        return output
+
+    def forward(self, *arrays):
+        raise NotImplementedError
+
+    def backward(self, grad_output):
+        raise NotImplementedError
+
+
+def sum_to_shape(grad, shape):
+    """Undo broadcasting: sum `grad` over the axes that broadcasting stretched."""
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(
+        extra + i for i, size in enumerate(shape) if size == 1 and grad.shape[extra + i] != 1
+    )
+    return grad.sum(axis=axes, keepdims=True).reshape(shape)

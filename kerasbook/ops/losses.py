@@ -1,0 +1,43 @@
+"""Keras 3's loss formulas, per sample (averaged over the last axis).
+
+Composed from primitives, so their gradients come from the tape. The clipping
+to [epsilon, 1 - epsilon] is Keras's: it keeps ``log`` finite on saturated outputs.
+"""
+from ..backend.array_module import epsilon
+from . import math as m
+
+
+def mean_squared_error(y_true, y_pred):
+    return m.mean(m.square(y_pred - y_true), axis=-1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    return m.mean(m.abs(y_pred - y_true), axis=-1)
+
+
+def binary_crossentropy(y_true, y_pred):
+    eps = epsilon()
+    y_pred = m.clip(y_pred, eps, 1.0 - eps)
+    log_likelihood = y_true * m.log(y_pred) + (1 - y_true) * m.log(1 - y_pred)
+    return -m.mean(log_likelihood, axis=-1)
+
+
+def categorical_crossentropy(y_true, y_pred):
+    eps = epsilon()
+    y_pred = y_pred / m.sum(y_pred, axis=-1, keepdims=True)
+    y_pred = m.clip(y_pred, eps, 1.0 - eps)
+    return -m.sum(y_true * m.log(y_pred), axis=-1)
+
+
+def sparse_categorical_crossentropy(y_true, y_pred):
+    """Cross-entropy against integer class labels, shaped like y_pred without its last axis."""
+    return categorical_crossentropy(one_hot(y_true, y_pred.shape[-1], y_pred.dtype), y_pred)
+
+
+def one_hot(labels, num_classes, dtype):
+    """Integer labels (a trailing axis of 1 is dropped, as Keras does) to one-hot rows."""
+    labels = labels.data if isinstance(labels, m.Tensor) else labels
+    if labels.ndim > 0 and labels.shape[-1] == 1:
+        labels = labels.reshape(labels.shape[:-1])
+    xp = m._xp(labels)
+    return m.Tensor(xp.eye(num_classes, dtype=dtype)[labels.astype("int64")])

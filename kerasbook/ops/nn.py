@@ -1,0 +1,46 @@
+"""Fused ops for the dense layer and dropout, the hot path of every MLP."""
+from ..backend import random
+from .function import Function
+
+
+class Dense(Function):
+    """``x @ kernel + bias`` on the last axis of an input of any rank."""
+
+    def forward(self, x, kernel, bias=None):
+        self.x, self.kernel, self.has_bias = x, kernel, bias is not None
+        y = x @ kernel
+        if bias is not None:
+            y += bias
+        return y
+
+    def backward(self, g):
+        x2d = self.x.reshape(-1, self.x.shape[-1])
+        g2d = g.reshape(-1, g.shape[-1])
+        grad_x = g @ self.kernel.T
+        grad_kernel = x2d.T @ g2d
+        grad_bias = g2d.sum(axis=0) if self.has_bias else None
+        return grad_x, grad_kernel, grad_bias
+
+
+class Dropout(Function):
+    """Zero a random fraction `rate` of units and scale the rest by 1/(1-rate)."""
+
+    def __init__(self, rate, noise_shape=None):
+        self.rate, self.noise_shape = rate, noise_shape
+
+    def forward(self, x):
+        self.mask = random.dropout_mask(self.noise_shape or x.shape, self.rate, dtype=x.dtype)
+        return x * self.mask
+
+    def backward(self, g):
+        return (g * self.mask,)
+
+
+def dense(x, kernel, bias=None):
+    if bias is None:
+        return Dense()(x, kernel)
+    return Dense()(x, kernel, bias)
+
+
+def dropout(x, rate, noise_shape=None):
+    return Dropout(rate, noise_shape)(x)

@@ -1,0 +1,67 @@
+"""Reverse-mode automatic differentiation by recording a tape.
+
+While a `GradientTape` is open, every differentiable op that touches a tensor
+needing a gradient appends `(function, inputs, output)` to it. `gradient()` walks
+the tape backwards once, handing each op the gradient of its output and
+accumulating what it returns into the gradients of its inputs. Because the tape
+is already in execution order, no graph sort is needed.
+"""
+_recording = []
+
+
+class GradientTape:
+    """Records the ops run inside a ``with`` block so gradients can be taken.
+
+    Example:
+        with GradientTape() as tape:
+            loss = ops.mean(ops.square(model(x) - y))
+        grads = tape.gradient(loss, model.trainable_weights)
+    """
+
+    def __init__(self):
+        self.entries = []
+
+    def __enter__(self):
+        _recording.append(self)
+        return self
+
+    def __exit__(self, *exc_info):
+        _recording.remove(self)
+
+    def gradient(self, target, sources):
+        """Gradients of the scalar `target` with respect to each tensor in `sources`.
+
+        A source the target does not depend on gets ``None``, as in TensorFlow.
+        """
+        xp = target.xp
+        grads = {id(target): xp.ones_like(target.data)}
+        for function, inputs, output in reversed(self.entries):
+            grad_output = grads.pop(id(output), None)
+            if grad_output is None:
+                continue
+            for tensor, grad in zip(inputs, function.backward(grad_output)):
+                if grad is None or not getattr(tensor, "requires_grad", False):
+                    continue
+                key = id(tensor)
+                if key in grads:
+                    grads[key] = grads[key] + grad
+                else:
+                    grads[key] = grad
+        self.entries = []
+        return [grads.get(id(source)) for source in sources]
+
+
+def active_tape():
+    """The innermost open tape, or None when nothing is being recorded."""
+    return _recording[-1] if _recording else None
+
+
+class stop_recording:
+    """Run ops without recording them, e.g. metrics computed during training."""
+
+    def __enter__(self):
+        self.saved = list(_recording)
+        _recording.clear()
+
+    def __exit__(self, *exc_info):
+        _recording.extend(self.saved)
