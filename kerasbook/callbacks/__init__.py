@@ -1,0 +1,6 @@
+"""Callbacks: code the training loop calls at the start and end of batches and epochs."""
+from .callback import Callback, CallbackList
+from .early_stopping import EarlyStopping
+from .history import History
+from .progbar_logger import ProgbarLogger
+from .terminate_on_nan import TerminateOnNaN

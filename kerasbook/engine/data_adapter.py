@@ -1,0 +1,135 @@
+"""Check the data a user passes to fit/evaluate/predict, then cut it into batches.
+
+Every check here runs before training starts, so a mistake (wrong shape,
+wrong count, an unknown input name) is reported before any weight changes.
+"""
+import numpy
+
+from ..backend.array_module import floatx
+from ..backend.random import permutation
+from ..losses import sparse_categorical_crossentropy
+
+
+def to_arrays(data, names, model_name, role):
+    """Data given as an array, a list or a dict keyed by name, as one array per name."""
+    if isinstance(data, dict):
+        unknown = [key for key in data if key not in names]
+        missing = [name for name in names if name not in data]
+        if unknown or missing:
+            raise ValueError(f"Model '{model_name}': the {role} dict has keys {list(data)}, but the model's {role}s "
+                             f"are named {names} (unknown: {unknown}, missing: {missing}).")
+        data = [data[name] for name in names]
+    elif not isinstance(data, (list, tuple)) or (data and numpy.isscalar(data[0])):
+        data = [data]
+    if len(data) != len(names):
+        raise ValueError(f"Model '{model_name}' has {len(names)} {role}(s) {names}, but received {len(data)} arrays.")
+    return [_as_numbers(array, name, model_name, role) for array, name in zip(data, names)]
+
+
+def _as_numbers(array, name, model_name, role):
+    if hasattr(array, "numpy"):
+        array = array.numpy()
+    array = numpy.asarray(array)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"Model '{model_name}': {role} '{name}' must hold numbers, received an array of dtype "
+                        f"{array.dtype}.")
+    if array.ndim == 0:
+        raise ValueError(f"Model '{model_name}': {role} '{name}' must have a batch axis, received a scalar.")
+    return array
+
+
+def cast_inputs(arrays, symbolic_inputs):
+    """Floats to floatx (once, not per batch); integer inputs stay integers for Embedding."""
+    cast = []
+    for array, symbolic in zip(arrays, symbolic_inputs):
+        if numpy.dtype(symbolic.dtype).kind in "iu":
+            if array.dtype.kind == "f" and not numpy.array_equal(array, numpy.round(array)):
+                raise TypeError(f"Input '{symbolic.history[0].name}' expects integers ({symbolic.dtype}), "
+                                f"received non-integer floats.")
+            cast.append(array.astype(symbolic.dtype, copy=False))
+        else:
+            cast.append(array.astype(floatx(), copy=False))
+    return cast
+
+
+def check_cardinality(*groups):
+    sizes = [[len(array) for array in group] for group in groups if group]
+    flat = {size for group in sizes for size in group}
+    if len(flat) > 1:
+        described = ", ".join(f"{label} sizes: {', '.join(map(str, group))}"
+                              for label, group in zip(("x", "y"), sizes))
+        raise ValueError(f"Data cardinality is ambiguous: {described}. "
+                         f"Make sure all arrays contain the same number of samples.")
+
+
+def check_input_shapes(model, arrays):
+    """Compare each input's shape with the model's, naming the first layer that reads it."""
+    for array, symbolic in zip(arrays, model.inputs):
+        expected, received = symbolic.shape, array.shape
+        compatible = len(expected) == len(received) and all(
+            e is None or e == r for e, r in zip(expected[1:], received[1:]))
+        if not compatible:
+            reader = _first_reader(model, symbolic)
+            raise ValueError(
+                f"Model '{model.name}' expects input '{symbolic.history[0].name}' of shape {expected}, but received "
+                f"data of shape {received}" + (f"; its first layer '{reader.name}' ({type(reader).__name__}) was "
+                                               f"built for that shape" if reader else "") + ".")
+    model.compute_output_shape([(None,) + a.shape[1:] for a in arrays] if len(arrays) > 1
+                               else (None,) + arrays[0].shape[1:])
+
+
+def _first_reader(model, symbolic):
+    for node in model._nodes:
+        if any(tensor is symbolic for tensor in node.input_tensors):
+            return node.layer
+    return None
+
+
+def check_targets(model, targets, loss_fns):
+    """A target must have the output's shape (or class ids for sparse losses)."""
+    output_shapes = _output_shapes(model)
+    for target, shape, name, loss_fn in zip(targets, output_shapes, model.output_names, loss_fns):
+        if loss_fn is None:
+            continue
+        sparse = loss_fn is sparse_categorical_crossentropy
+        expected = shape[1:-1] if sparse else shape[1:]
+        received = target.shape[1:]
+        if sparse and len(received) == len(expected) + 1 and received[-1] == 1:
+            received = received[:-1]
+        if len(received) != len(expected) or any(e is not None and e != r for e, r in zip(expected, received)):
+            loss_name = getattr(loss_fn, "__name__", "the loss")
+            hint = (" For class ids use loss='sparse_categorical_crossentropy'; for one-hot targets use "
+                    "keras.utils.to_categorical(y)." if not sparse and len(received) < len(expected) + 1 and shape[-1] != 1
+                    else "")
+            raise ValueError(
+                f"Target for output '{name}' has shape {target.shape}, but the model's output has shape {shape}; "
+                f"{loss_name} needs targets of shape {(None,) + tuple(expected)}.{hint}")
+
+
+def _output_shapes(model):
+    return [tensor.shape for tensor in model.outputs]
+
+
+def cast_targets(targets, loss_fns):
+    return [target if fn is sparse_categorical_crossentropy else target.astype(floatx(), copy=False)
+            for target, fn in zip(targets, loss_fns)]
+
+
+def split_validation(xs, ys, fraction):
+    """Keras's `validation_split`: the last `fraction` of the samples, taken before shuffling."""
+    if not 0 < fraction < 1:
+        raise ValueError(f"validation_split must be between 0 and 1, received {fraction}.")
+    count = len(xs[0])
+    split = int(count * (1 - fraction))
+    if split in (0, count):
+        raise ValueError(f"validation_split={fraction} leaves no samples for training or for validation "
+                         f"({count} samples in all).")
+    return ([a[:split] for a in xs], [a[:split] for a in ys]), ([a[split:] for a in xs], [a[split:] for a in ys])
+
+
+def batch_indices(count, batch_size, shuffle):
+    """Index arrays (or slices) that cover `count` samples in batches."""
+    if shuffle:
+        order = permutation(count)
+        return [order[start:start + batch_size] for start in range(0, count, batch_size)]
+    return [slice(start, start + batch_size) for start in range(0, count, batch_size)]

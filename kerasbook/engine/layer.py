@@ -1,0 +1,234 @@
+"""The `Layer`: weights, plus a computation that runs eagerly or builds a graph.
+
+A layer creates its weights lazily in `build(input_shape)` the first time it
+sees an input, so a user never has to say how big the input is more than once.
+Called on arrays or tensors it computes (`call`); called on symbolic
+`KerasTensor`s it only infers shapes (`compute_output_shape`) and records a
+`Node`, which is how functional models are drawn up before any data exists.
+"""
+import inspect
+
+from .. import initializers
+from ..backend.array_module import floatx
+from ..backend.naming import snake_case, unique_name
+from ..ops.tensor import Tensor, Variable, as_tensor
+from .input_spec import check_input_compatibility
+from .keras_tensor import KerasTensor, flatten, is_symbolic, map_structure
+from .node import Node
+
+
+class Layer:
+    def __init__(self, name=None, trainable=True, dtype=None, input_shape=None, input_dim=None,
+                 batch_size=None, batch_input_shape=None, **kwargs):
+        if kwargs:
+            raise TypeError(f"{type(self).__name__} got unexpected keyword argument(s) "
+                            f"{', '.join(map(repr, sorted(kwargs)))}.")
+        object.__setattr__(self, "_sublayers", [])
+        self.name = name or unique_name(snake_case(type(self).__name__))
+        self.trainable = trainable
+        self.dtype = dtype or floatx()
+        self.built = False
+        self.input_spec = None
+        self.inbound_nodes = []
+        self._own_weights = []
+        self._batch_input_shape = _batch_input_shape(input_shape, input_dim, batch_size, batch_input_shape)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._call_takes_training = "training" in inspect.signature(cls.call).parameters
+
+    def __setattr__(self, name, value):
+        if isinstance(value, Layer) and value is not self and value not in self._sublayers:
+            self._sublayers.append(value)
+        object.__setattr__(self, name, value)
+
+    # --- what subclasses write -------------------------------------------------
+
+    def build(self, input_shape):
+        """Create the weights, now that the input shape is known."""
+
+    def call(self, inputs):
+        """The computation, on `ops.Tensor`s (or a list of them)."""
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        """The output shape for an input shape (``None`` marks an unknown size)."""
+        return input_shape
+
+    def get_config(self):
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self._batch_input_shape is not None:
+            config["batch_input_shape"] = self._batch_input_shape
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    # --- calling ---------------------------------------------------------------
+
+    def __call__(self, inputs, training=None, **kwargs):
+        if is_symbolic(inputs):
+            return self._call_symbolic(inputs, kwargs)
+        inputs = map_structure(_to_tensor, inputs)
+        self._check_and_build(map_structure(lambda t: tuple(t.shape), inputs))
+        if self._call_takes_training:
+            kwargs["training"] = bool(training)
+        return self.call(inputs, **kwargs)
+
+    def _call_symbolic(self, inputs, kwargs):
+        input_shapes = map_structure(lambda t: t.shape, inputs)
+        self._check_and_build(input_shapes)
+        output_shapes = self.compute_output_shape(input_shapes)
+        if isinstance(output_shapes, list):
+            outputs = [KerasTensor(shape, self.output_dtype, name=self.name) for shape in output_shapes]
+        else:
+            outputs = KerasTensor(output_shapes, self.output_dtype, name=self.name)
+        Node(self, inputs, outputs, kwargs)
+        return outputs
+
+    @property
+    def output_dtype(self):
+        return self.dtype
+
+    def _check_and_build(self, input_shapes):
+        specs = self.input_spec if isinstance(self.input_spec, list) else [self.input_spec]
+        shapes = input_shapes if isinstance(input_shapes, list) else [input_shapes]
+        check_input_compatibility(self, specs, shapes)
+        if not self.built:
+            self.build(input_shapes)
+            self.built = True
+
+    # --- weights ---------------------------------------------------------------
+
+    def add_weight(self, name, shape, initializer="glorot_uniform", trainable=True, dtype=None):
+        """Create a weight, initialise it, and keep it in creation order (Keras's order)."""
+        values = initializers.get(initializer)(tuple(shape), dtype or self.dtype)
+        variable = Variable(values, name=name, trainable=trainable, dtype=dtype or self.dtype)
+        variable.path = f"{self.name}/{name}"
+        self._own_weights.append(variable)
+        return variable
+
+    def _layers_with_weights(self):
+        return self._sublayers
+
+    @property
+    def weights(self):
+        """Own weights (trainable first), then each sub-layer's, each weight once."""
+        return _unique(self.trainable_weights + self.non_trainable_weights)
+
+    @property
+    def trainable_weights(self):
+        if not self.trainable:
+            return []
+        own = [w for w in self._own_weights if w.trainable]
+        return _unique(own + [w for layer in self._layers_with_weights() for w in layer.trainable_weights])
+
+    @property
+    def non_trainable_weights(self):
+        if not self.trainable:
+            return _unique(self._own_weights + [w for layer in self._layers_with_weights() for w in layer.weights])
+        own = [w for w in self._own_weights if not w.trainable]
+        return _unique(own + [w for layer in self._layers_with_weights() for w in layer.non_trainable_weights])
+
+    def get_weights(self):
+        """The weights as NumPy arrays, in Keras's order."""
+        return [w.numpy() for w in self.weights]
+
+    def set_weights(self, weights):
+        """Load NumPy arrays into the weights; every shape is checked before any is written."""
+        own = self.weights
+        if len(weights) != len(own):
+            raise ValueError(f"Layer '{self.name}' expects {len(own)} weight arrays, received {len(weights)}.")
+        for variable, value in zip(own, weights):
+            if tuple(variable.shape) != tuple(value.shape):
+                raise ValueError(f"Layer '{self.name}': weight '{variable.path}' has shape {tuple(variable.shape)}, "
+                                 f"received an array of shape {tuple(value.shape)}.")
+        for variable, value in zip(own, weights):
+            variable.assign(value)
+
+    def count_params(self):
+        if not self.built:
+            raise ValueError(f"You tried to call `count_params` on layer '{self.name}', but the layer isn't "
+                             f"built. Call it on an input, or give its first layer an `input_shape`.")
+        return sum(int(w.data.size) for w in self.weights)
+
+    # --- nodes: where this layer sits in graphs -------------------------------
+
+    def _node_attribute(self, attribute, node_index, read):
+        if not self.inbound_nodes:
+            raise AttributeError(f"Layer '{self.name}' has never been called and thus has no defined {attribute}.")
+        if node_index >= len(self.inbound_nodes):
+            raise ValueError(f"Asked to get {attribute} at node {node_index}, but layer '{self.name}' has only "
+                             f"{len(self.inbound_nodes)} inbound node(s).")
+        return read(self.inbound_nodes[node_index])
+
+    def _only_node_attribute(self, attribute, read):
+        if len(self.inbound_nodes) > 1:
+            values = {repr(read(node)) for node in self.inbound_nodes}
+            if attribute in ("output", "input") or len(values) > 1:
+                raise AttributeError(
+                    f'Layer {self.name} has multiple inbound nodes, hence the notion of "layer {attribute}" is '
+                    f"ill-defined. Use `get_{attribute.replace(' ', '_')}_at(node_index)` instead.")
+        return self._node_attribute(attribute, 0, read)
+
+    @property
+    def input(self):
+        return self._only_node_attribute("input", _node_inputs)
+
+    @property
+    def output(self):
+        return self._only_node_attribute("output", lambda node: node.outputs)
+
+    @property
+    def input_shape(self):
+        return self._only_node_attribute("input shape", lambda node: node.input_shapes)
+
+    @property
+    def output_shape(self):
+        return self._only_node_attribute("output shape", lambda node: node.output_shapes)
+
+    def get_input_at(self, node_index):
+        return self._node_attribute("input", node_index, _node_inputs)
+
+    def get_output_at(self, node_index):
+        return self._node_attribute("output", node_index, lambda node: node.outputs)
+
+    def get_input_shape_at(self, node_index):
+        return self._node_attribute("input shape", node_index, lambda node: node.input_shapes)
+
+    def get_output_shape_at(self, node_index):
+        return self._node_attribute("output shape", node_index, lambda node: node.output_shapes)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _node_inputs(node):
+    return node.inputs
+
+
+def _unique(variables):
+    seen, unique = set(), []
+    for variable in variables:
+        if id(variable) not in seen:
+            seen.add(id(variable))
+            unique.append(variable)
+    return unique
+
+
+def _to_tensor(value):
+    return value if isinstance(value, Tensor) else as_tensor(value)
+
+
+def _batch_input_shape(input_shape, input_dim, batch_size, batch_input_shape):
+    """The Keras-2 ways a first layer names its input: input_shape, input_dim, batch_size."""
+    if batch_input_shape is not None:
+        return tuple(batch_input_shape)
+    if input_shape is None and input_dim is not None:
+        input_shape = (input_dim,)
+    if input_shape is None:
+        return None
+    if isinstance(input_shape, int):
+        input_shape = (input_shape,)
+    return (batch_size,) + tuple(input_shape)

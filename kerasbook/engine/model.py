@@ -1,0 +1,151 @@
+"""`Model(inputs, outputs)`: a graph of layer calls that is itself a layer.
+
+Because a model is a layer, it can be called on new inputs (reusing its
+weights), wrapped in `TimeDistributed`, or nested in a bigger model.
+"""
+from ..backend.naming import unique_name
+from . import weights_file
+from .graph import map_graph
+from .input_layer import InputLayer
+from .keras_tensor import KerasTensor, flatten, map_structure
+from .layer import Layer
+from .summary import print_summary
+from .trainer import Trainer
+
+
+class Model(Trainer, Layer):
+    """Group layers into an object with training and inference features.
+
+    Example:
+        inputs = Input(shape=(64,))
+        x = Dense(32, activation='relu')(inputs)
+        outputs = Dense(10, activation='softmax')(x)
+        model = Model(inputs=inputs, outputs=outputs)
+    """
+
+    def __init__(self, inputs=None, outputs=None, name=None, trainable=True):
+        Layer.__init__(self, name=name or unique_name("functional"), trainable=trainable)
+        Trainer.__init__(self)
+        if inputs is None or outputs is None:
+            raise ValueError("Model needs `inputs` and `outputs`: Model(inputs=input_tensor, outputs=output_tensor).")
+        self._init_graph(inputs, outputs)
+
+    def _init_graph(self, inputs, outputs):
+        for role, structure in (("inputs", inputs), ("outputs", outputs)):
+            for tensor in flatten(structure):
+                if not isinstance(tensor, KerasTensor):
+                    raise TypeError(f"Model {role} must be symbolic tensors from `Input()` or layer calls; "
+                                    f"received {type(tensor).__name__}.")
+        self._input_structure, self._output_structure = inputs, outputs
+        self.inputs, self.outputs = flatten(inputs), flatten(outputs)
+        self._nodes, self._layers = map_graph(self.inputs, self.outputs)
+        self._sublayers = [layer for layer in self._layers if layer is not self]
+        self.built = True
+
+    # --- the graph as the user sees it -----------------------------------------
+
+    @property
+    def layers(self):
+        return list(self._layers)
+
+    @property
+    def input_names(self):
+        return [tensor.history[0].name for tensor in self.inputs]
+
+    @property
+    def output_names(self):
+        if isinstance(self._output_structure, dict):
+            return list(self._output_structure)
+        return [tensor.history[0].name for tensor in self.outputs]
+
+    def get_layer(self, name=None, index=None):
+        """A layer by name (or by position in `model.layers`)."""
+        if index is not None:
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No such layer: {name!r}. Existing layers are: {[layer.name for layer in self.layers]}.")
+
+    def summary(self, line_length=None, print_fn=None):
+        """Print Keras's table of layers, output shapes and parameter counts."""
+        print_summary(self, line_length=line_length, print_fn=print_fn)
+
+    def save_weights(self, filepath):
+        """Write the weights to an .npz file (loadable on any backend)."""
+        weights_file.save_weights(self, filepath)
+
+    def load_weights(self, filepath):
+        """Read weights saved by `save_weights`; shapes are checked before anything changes."""
+        weights_file.load_weights(self, filepath)
+
+    def _repr_html_(self):
+        from ..widgets.summary import summary_html  # Jupyter only: widgets sit above the engine
+        return summary_html(self)
+
+    # --- running the graph -----------------------------------------------------
+
+    def call(self, inputs, training=False):
+        tensors = self._flatten_inputs(inputs)
+        values = {id(symbolic): tensor for symbolic, tensor in zip(self.inputs, tensors)}
+        for node in self._nodes:
+            if node.is_input or id(node.output_tensors[0]) in values:
+                continue
+            arguments = map_structure(lambda symbolic: values[id(symbolic)], node.inputs)
+            results = flatten(node.layer(arguments, training=training, **node.call_kwargs))
+            for symbolic, result in zip(node.output_tensors, results):
+                values[id(symbolic)] = result
+        return self._pack_outputs([values[id(symbolic)] for symbolic in self.outputs])
+
+    def compute_output_shape(self, input_shape):
+        shapes = input_shape if len(self.inputs) > 1 else [input_shape]
+        known = {}
+        for symbolic, shape in zip(self.inputs, shapes):
+            self._check_input_shape(symbolic, tuple(shape))
+            known[id(symbolic)] = tuple(shape)
+        for node in self._nodes:
+            if node.is_input or id(node.output_tensors[0]) in known:
+                continue
+            arguments = map_structure(lambda symbolic: known[id(symbolic)], node.inputs)
+            node.layer._check_and_build(arguments)
+            results = node.layer.compute_output_shape(arguments)
+            results = results if isinstance(results, list) else [results]
+            for symbolic, result in zip(node.output_tensors, results):
+                known[id(symbolic)] = tuple(result)
+        outputs = [known[id(symbolic)] for symbolic in self.outputs]
+        return outputs if len(outputs) > 1 else outputs[0]
+
+    def _check_input_shape(self, symbolic, shape):
+        expected = symbolic.shape
+        compatible = len(expected) == len(shape) and all(
+            e is None or s is None or e == s for e, s in zip(expected, shape))
+        if not compatible:
+            raise ValueError(f"Input '{symbolic.history[0].name}' of model '{self.name}' expects shape {expected}, "
+                             f"received shape {shape}.")
+
+    def _flatten_inputs(self, inputs):
+        if isinstance(inputs, dict):
+            missing = [name for name in self.input_names if name not in inputs]
+            unknown = [key for key in inputs if key not in self.input_names]
+            if missing or unknown:
+                raise ValueError(f"Model '{self.name}' has inputs {self.input_names}; received keys "
+                                 f"{list(inputs)} (missing {missing}, unknown {unknown}).")
+            return [inputs[name] for name in self.input_names]
+        tensors = flatten(inputs)
+        if len(tensors) != len(self.inputs):
+            raise ValueError(f"Model '{self.name}' expects {len(self.inputs)} input(s) {self.input_names}, "
+                             f"received {len(tensors)}.")
+        return tensors
+
+    def _pack_outputs(self, outputs):
+        if isinstance(self._output_structure, dict):
+            return dict(zip(self._output_structure, outputs))
+        if isinstance(self._output_structure, (list, tuple)):
+            return list(outputs)
+        return outputs[0]
+
+    def build(self, input_shape):
+        """A graph model is built when it is made."""
+
+    def get_config(self):
+        return {"name": self.name, "layers": [layer.name for layer in self.layers]}

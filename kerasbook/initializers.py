@@ -1,0 +1,163 @@
+"""Weight initializers with Keras 3's formulas, by name or as objects.
+
+Random draws happen on the host (NumPy) and then move to the backend, so the
+same seed gives the same weights on every backend.
+"""
+import math
+
+import numpy
+
+from .backend import random
+from .backend.array_module import floatx, to_device
+from .backend.naming import snake_case
+
+
+def compute_fans(shape):
+    """Fan-in and fan-out as Keras computes them (kernels: receptive field × channels)."""
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    if len(shape) == 2:
+        return shape[0], shape[1]
+    receptive_field = math.prod(shape[:-2])
+    return shape[-2] * receptive_field, shape[-1] * receptive_field
+
+
+class Initializer:
+    def __call__(self, shape, dtype=None):
+        raise NotImplementedError
+
+    def get_config(self):
+        return dict(vars(self))
+
+
+class Zeros(Initializer):
+    def __call__(self, shape, dtype=None):
+        return to_device(numpy.zeros(shape, dtype=dtype or floatx()))
+
+
+class Ones(Initializer):
+    def __call__(self, shape, dtype=None):
+        return to_device(numpy.ones(shape, dtype=dtype or floatx()))
+
+
+class Constant(Initializer):
+    def __init__(self, value=0.0):
+        self.value = value
+
+    def __call__(self, shape, dtype=None):
+        return to_device(numpy.full(shape, self.value, dtype=dtype or floatx()))
+
+
+class RandomUniform(Initializer):
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        self.minval, self.maxval, self.seed = minval, maxval, seed
+
+    def __call__(self, shape, dtype=None):
+        return random.uniform(shape, self.minval, self.maxval, dtype)
+
+
+class RandomNormal(Initializer):
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        self.mean, self.stddev, self.seed = mean, stddev, seed
+
+    def __call__(self, shape, dtype=None):
+        return random.normal(shape, self.mean, self.stddev, dtype)
+
+
+class TruncatedNormal(Initializer):
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        self.mean, self.stddev, self.seed = mean, stddev, seed
+
+    def __call__(self, shape, dtype=None):
+        return random.truncated_normal(shape, self.mean, self.stddev, dtype)
+
+
+class VarianceScaling(Initializer):
+    """The family behind Glorot, He and LeCun: variance = scale / fan."""
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
+
+    def __call__(self, shape, dtype=None):
+        fan_in, fan_out = compute_fans(shape)
+        fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
+        variance = self.scale / max(1.0, fan)
+        if self.distribution == "uniform":
+            limit = math.sqrt(3.0 * variance)
+            return random.uniform(shape, -limit, limit, dtype)
+        if self.distribution == "untruncated_normal":
+            return random.normal(shape, 0.0, math.sqrt(variance), dtype)
+        # 0.879… is the standard deviation of a unit normal truncated at ±2.
+        return random.truncated_normal(shape, 0.0, math.sqrt(variance) / 0.87962566103423978, dtype)
+
+
+class GlorotUniform(VarianceScaling):
+    def __init__(self, seed=None):
+        super().__init__(1.0, "fan_avg", "uniform", seed)
+
+
+class GlorotNormal(VarianceScaling):
+    def __init__(self, seed=None):
+        super().__init__(1.0, "fan_avg", "truncated_normal", seed)
+
+
+class HeUniform(VarianceScaling):
+    def __init__(self, seed=None):
+        super().__init__(2.0, "fan_in", "uniform", seed)
+
+
+class HeNormal(VarianceScaling):
+    def __init__(self, seed=None):
+        super().__init__(2.0, "fan_in", "truncated_normal", seed)
+
+
+class LecunUniform(VarianceScaling):
+    def __init__(self, seed=None):
+        super().__init__(1.0, "fan_in", "uniform", seed)
+
+
+class LecunNormal(VarianceScaling):
+    def __init__(self, seed=None):
+        super().__init__(1.0, "fan_in", "truncated_normal", seed)
+
+
+class Orthogonal(Initializer):
+    """A random orthogonal matrix (QR of a normal draw), Keras's recurrent-kernel default."""
+
+    def __init__(self, gain=1.0, seed=None):
+        self.gain, self.seed = gain, seed
+
+    def __call__(self, shape, dtype=None):
+        rows = math.prod(shape[:-1])
+        cols = shape[-1]
+        draw = random.generator().normal(size=(max(rows, cols), min(rows, cols)))
+        q, r = numpy.linalg.qr(draw)
+        q *= numpy.sign(numpy.diag(r))
+        if rows < cols:
+            q = q.T
+        return to_device((self.gain * q.reshape(shape)).astype(dtype or floatx()))
+
+
+_BY_NAME = {
+    "zeros": Zeros, "ones": Ones, "constant": Constant,
+    "uniform": RandomUniform, "random_uniform": RandomUniform,
+    "normal": RandomNormal, "random_normal": RandomNormal, "truncated_normal": TruncatedNormal,
+    "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal,
+    "he_uniform": HeUniform, "he_normal": HeNormal,
+    "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal,
+    "orthogonal": Orthogonal, "variance_scaling": VarianceScaling,
+}
+
+
+def get(identifier):
+    """A name ('he_normal'), a class name ('HeNormal'), an instance or a callable."""
+    if isinstance(identifier, str):
+        key = identifier if identifier in _BY_NAME else snake_case(identifier)
+        if key in _BY_NAME:
+            return _BY_NAME[key]()
+        raise ValueError(f"Unknown initializer {identifier!r}. Expected one of: {', '.join(sorted(_BY_NAME))}.")
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret initializer {identifier!r}.")

@@ -1,0 +1,3 @@
+from .activation import Activation
+from .dense import Dense
+from .dropout import Dropout

@@ -1,0 +1,45 @@
+"""`Dense`: every input unit connected to every output unit, ``activation(x @ kernel + bias)``."""
+from ... import activations
+from ...engine.input_spec import InputSpec
+from ...engine.layer import Layer
+from ...ops import nn
+
+
+class Dense(Layer):
+    """A fully connected layer on the last axis (so it also applies to 3-D or 4-D inputs).
+
+    Example:
+        Dense(64, activation='relu', input_shape=(20,))
+    """
+
+    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(units, int) or units <= 0:
+            raise ValueError(f"Dense '{self.name}': units must be a positive integer, received {units!r}.")
+        self.units = units
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
+        self.input_spec = InputSpec(min_ndim=2)
+
+    def build(self, input_shape):
+        input_dim = input_shape[-1]
+        if input_dim is None:
+            raise ValueError(f"Dense '{self.name}' needs the last axis of its input to be known, "
+                             f"received shape {input_shape}.")
+        self.kernel = self.add_weight("kernel", (input_dim, self.units), self.kernel_initializer)
+        self.bias = self.add_weight("bias", (self.units,), self.bias_initializer) if self.use_bias else None
+        self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
+
+    def call(self, inputs):
+        if self.use_bias:
+            return self.activation(nn.dense(inputs, self.kernel, self.bias))
+        return self.activation(nn.dense(inputs, self.kernel))
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (self.units,)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias}

@@ -1,0 +1,4 @@
+from .flatten import Flatten
+from .permute import Permute
+from .repeat_vector import RepeatVector
+from .reshape import Reshape

@@ -1,0 +1,2 @@
+"""Layers that wrap another layer (the Keras-2 path ``keras.layers.wrappers``)."""
+from .time_distributed import TimeDistributed

@@ -1,0 +1,3 @@
+"""Helpers users reach for: ``to_categorical``, ``set_random_seed``, ``plot_model``."""
+from ..backend.random import set_random_seed
+from .numerical_utils import to_categorical
