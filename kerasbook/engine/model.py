@@ -58,6 +58,24 @@ class Model(Trainer, Layer):
             return list(self._output_structure)
         return [tensor.history[0].name for tensor in self.outputs]
 
+    @property
+    def input(self):
+        return self._input_structure
+
+    @property
+    def output(self):
+        return self._output_structure
+
+    @property
+    def input_shape(self):
+        shapes = [tensor.shape for tensor in self.inputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    @property
+    def output_shape(self):
+        shapes = [tensor.shape for tensor in self.outputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
     def get_layer(self, name=None, index=None):
         """A layer by name (or by position in `model.layers`)."""
         if index is not None:

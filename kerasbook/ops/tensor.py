@@ -72,6 +72,11 @@ class Variable(Tensor):
     def value(self):
         return self.data
 
+    def numpy(self):
+        """A copy of the values on the host: later training does not change it."""
+        values = to_numpy(self.data)
+        return values.copy() if values is self.data else values
+
     def assign(self, value):
         """Replace the values in place, keeping shape and dtype (Keras's ``assign``)."""
         value = value.data if isinstance(value, Tensor) else value
