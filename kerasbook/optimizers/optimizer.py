@@ -1,0 +1,177 @@
+"""The base optimizer: everything an optimizer does apart from its update formula.
+
+An optimizer keeps a little state per variable (Keras calls these optimizer
+variables; we say *slots*: SGD's momentum, Adam's two moment estimates). Each
+subclass says which slots a variable needs (`make_slots`) and how one gradient
+changes a variable and its slots (`update_step`). This class does the rest:
+matching gradients to variables, clipping, the learning rate, counting steps.
+
+Nothing a user trained is lost on Ctrl-C: `apply` first works out every new
+value (all slots and all variable changes) without touching the old ones, and
+only then writes them, in one short loop at its very end. An exception or a
+KeyboardInterrupt during the arithmetic leaves the model and the optimizer
+exactly as they were before the step. (An interrupt that lands inside that
+last loop can leave the step half written, but no array half written: each
+weight holds either its old or its new value.)
+"""
+from ..backend.array_module import xp_of
+from ..backend.naming import snake_case, unique_name
+from ..ops.tensor import Tensor
+
+
+class Optimizer:
+    """Base class: subclasses define `make_slots` and `update_step`.
+
+    Args:
+        learning_rate: the step size (`lr` is its Keras 2 name).
+        name: defaults to the class name in snake case ('sgd', 'adam', …).
+        clipnorm: if set, rescale each gradient whose L2 norm is larger than this.
+        clipvalue: if set, clip each gradient element to [-clipvalue, clipvalue].
+        global_clipnorm: if set, rescale all gradients together when the L2 norm
+            of all of them is larger than this.
+        decay: Keras 2's learning-rate decay: step `t` (counted from 0) uses
+            ``learning_rate / (1 + decay * t)``. Keras 3 dropped it; old notebooks use it.
+    """
+
+    default_learning_rate = 0.001  # each optimizer sets Keras's default for itself
+
+    def __init__(self, learning_rate=None, name=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, decay=0.0, **kwargs):
+        kind = type(self).__name__
+        if "lr" in kwargs:
+            if learning_rate is not None:
+                raise TypeError(f"{kind} received both learning_rate={learning_rate!r} and "
+                                f"lr={kwargs['lr']!r}; lr is the old name of learning_rate, pass only one.")
+            learning_rate = kwargs.pop("lr")
+        if kwargs:
+            raise TypeError(f"{kind} got an unexpected keyword argument {next(iter(kwargs))!r}.")
+        clips = {"clipnorm": clipnorm, "clipvalue": clipvalue, "global_clipnorm": global_clipnorm}
+        given = {key: value for key, value in clips.items() if value is not None}
+        if len(given) > 1:
+            raise ValueError(f"{kind} accepts only one of clipnorm, clipvalue and global_clipnorm, "
+                             f"received {given}.")
+        if any(value <= 0 for value in given.values()):
+            raise ValueError(f"{kind} expected a positive clipping threshold, received {given}.")
+        self.learning_rate = self.default_learning_rate if learning_rate is None else learning_rate
+        self.name = name or unique_name(snake_case(kind))
+        self.clipnorm = clipnorm
+        self.clipvalue = clipvalue
+        self.global_clipnorm = global_clipnorm
+        self.decay = float(decay)
+        self.iterations = 0
+        self._slots = {}  # id(variable) -> (variable, {slot name: array})
+
+    @property
+    def learning_rate(self):
+        """The step size; set it to change the step size of later steps."""
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        # A Python float keeps float32 weights float32 (a NumPy float64 would promote them).
+        try:
+            self._learning_rate = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(f"{type(self).__name__} expected a number as learning_rate, "
+                            f"received {value!r}.") from None
+
+    def make_slots(self, value):
+        """The state this optimizer keeps for a variable holding `value`, freshly made."""
+        return {}
+
+    def update_step(self, gradient, value, slots, learning_rate):
+        """One step's arithmetic for one variable, without writing anything.
+
+        Returns ``(new_slots, delta)``: the slots' new arrays and the change to
+        add to the variable. `apply` writes both later. Work in place only on
+        arrays made here, never on `gradient`, `value` or `slots`.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must define update_step.")
+
+    def apply(self, grads, variables):
+        """Move each variable one step against its gradient.
+
+        The lists are aligned; a None gradient leaves its variable alone. Each
+        variable gets its own slots the first time it is seen. Every call counts
+        one step in `iterations`.
+
+        Example:
+            optimizer.apply(grads, model.trainable_variables)
+        """
+        grads, variables = list(grads), list(variables)
+        if len(grads) != len(variables):
+            raise ValueError(f"{type(self).__name__}.apply expected one gradient per variable, "
+                             f"received {len(grads)} gradients for {len(variables)} variables.")
+        if not grads:
+            return
+        kept = [(grad, variable) for grad, variable in zip(grads, variables) if grad is not None]
+        if not kept:
+            raise ValueError(f"{type(self).__name__}: no gradients provided for any variable.")
+        variables = [variable for _, variable in kept]
+        gradients = self._clip([self._as_gradient(grad, variable) for grad, variable in kept])
+        learning_rate = self.learning_rate / (1.0 + self.decay * self.iterations)
+        updates = []
+        for gradient, variable in zip(gradients, variables):
+            slots = self._slots_of(variable)
+            gradient = gradient.astype(variable.data.dtype, copy=False)
+            new_slots, delta = self.update_step(gradient, variable.data, slots, learning_rate)
+            updates.append((variable, slots, new_slots, delta))
+        # The only writes: everything above left the old values untouched. Copying
+        # into the same slot arrays each step (not swapping in the new ones) lets
+        # the memory allocator hand the same temporaries back every step.
+        for variable, slots, new_slots, delta in updates:
+            for name, array in new_slots.items():
+                slots[name][...] = array
+            variable.data += delta
+        self.iterations += 1
+
+    def apply_gradients(self, grads_and_vars):
+        """Keras's older spelling: ``apply_gradients(zip(grads, variables))``."""
+        grads, variables = zip(*grads_and_vars)
+        self.apply(grads, variables)
+        return self.iterations
+
+    def variables(self):
+        """The slot arrays, variable by variable in the order first seen, slots in a fixed order."""
+        return [array for _, slots in self._slots.values() for array in slots.values()]
+
+    def get_config(self):
+        """The arguments that rebuild this optimizer (not its state)."""
+        return {"name": self.name, "learning_rate": self.learning_rate, "decay": self.decay,
+                "clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
+                "global_clipnorm": self.global_clipnorm}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def _as_gradient(self, grad, variable):
+        gradient = grad.data if isinstance(grad, Tensor) else grad
+        if gradient.shape != variable.data.shape:
+            raise ValueError(f"{type(self).__name__}: the gradient of '{variable.path}' has shape "
+                             f"{tuple(gradient.shape)}, expected {tuple(variable.data.shape)}.")
+        return gradient
+
+    def _slots_of(self, variable):
+        key = id(variable)  # the entry keeps the variable alive, so its id stays its own
+        if key not in self._slots:
+            self._slots[key] = (variable, self.make_slots(variable.data))
+        return self._slots[key][1]
+
+    def _clip(self, gradients):
+        """Keras's gradient clipping, on new arrays."""
+        xp = xp_of(gradients[0])
+        if self.clipnorm:
+            return [gradient * self.clipnorm / xp.maximum(xp.sqrt(_sum_of_squares(gradient)), self.clipnorm)
+                    for gradient in gradients]
+        if self.global_clipnorm:
+            norm = xp.sqrt(sum(_sum_of_squares(gradient) for gradient in gradients))
+            scale = self.global_clipnorm / xp.maximum(norm, self.global_clipnorm)
+            return [gradient * scale for gradient in gradients]
+        if self.clipvalue:
+            return [xp.clip(gradient, -self.clipvalue, self.clipvalue) for gradient in gradients]
+        return gradients
+
+
+def _sum_of_squares(array):
+    return xp_of(array).sum(array * array)
