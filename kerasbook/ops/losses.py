@@ -31,13 +31,19 @@ def categorical_crossentropy(y_true, y_pred):
 
 def sparse_categorical_crossentropy(y_true, y_pred):
     """Cross-entropy against integer class labels, shaped like y_pred without its last axis."""
-    return categorical_crossentropy(one_hot(y_true, y_pred.shape[-1], y_pred.dtype), y_pred)
+    return categorical_crossentropy(one_hot(y_true, y_pred.shape[-1], y_pred.dtype, y_pred.ndim), y_pred)
 
 
-def one_hot(labels, num_classes, dtype):
-    """Integer labels (a trailing axis of 1 is dropped, as Keras does) to one-hot rows."""
+def one_hot(labels, num_classes, dtype, output_ndim=None):
+    """Integer labels to one-hot rows.
+
+    As in Keras, a trailing axis of 1 is dropped when the labels have as many axes
+    as the output (`output_ndim`), e.g. labels (n, 1) for an output (n, classes);
+    labels (n, 1) for an output (n, 1, classes) are one step per sample and stay.
+    """
     labels = labels.data if isinstance(labels, m.Tensor) else labels
-    if labels.ndim > 0 and labels.shape[-1] == 1:
+    keeps_rank = output_ndim is None or labels.ndim == output_ndim
+    if labels.ndim > 0 and labels.shape[-1] == 1 and keeps_rank:
         labels = labels.reshape(labels.shape[:-1])
     xp = m._xp(labels)
     return m.Tensor(xp.eye(num_classes, dtype=dtype)[labels.astype("int64")])
