@@ -79,8 +79,11 @@ class Variable(Tensor):
 
     def assign(self, value):
         """Replace the values in place, keeping shape and dtype (Keras's ``assign``)."""
-        value = value.data if isinstance(value, Tensor) else value
-        self.data[...] = xp().asarray(value, dtype=self.data.dtype)
+        value = xp().asarray(value.data if isinstance(value, Tensor) else value, dtype=self.data.dtype)
+        if value.shape != self.data.shape:
+            raise ValueError(f"Variable '{self.path}' has shape {self.data.shape}; cannot assign a value of "
+                             f"shape {value.shape}.")
+        self.data[...] = value
 
     def __repr__(self):
         return f"<Variable '{self.path}' shape={self.shape} dtype={self.dtype}>"
