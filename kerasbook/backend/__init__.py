@@ -44,8 +44,10 @@ def ones(shape, dtype=None):
 
 
 def get_value(x):
-    """The values of a tensor or variable as a NumPy array."""
-    return to_numpy(_data(x))
+    """A copy of the values of a tensor or variable, as a NumPy array (later changes don't reach it)."""
+    data = _data(x)
+    values = to_numpy(data)
+    return values.copy() if values is data else values
 
 
 eval = get_value  # noqa: A001 - Keras's name
