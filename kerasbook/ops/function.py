@@ -10,14 +10,21 @@ class Function:
     tuple of input gradients` (``None`` for an input with no gradient). Forward
     keeps on ``self`` only what backward needs. Call an instance on tensors or
     arrays; the call is recorded on the open tape when an input needs a gradient.
+    Backward may skip the work for inputs whose `needs_input_grad` entry is
+    False (the data batch, say), as PyTorch's autograd lets its functions do.
     """
+
+    needs_input_grad = ()
 
     def __call__(self, *inputs):
         arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
         output = Tensor(self.forward(*arrays))
-        if _recording and any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
-            output.requires_grad = True
-            _recording[-1].entries.append((self, inputs, output))
+        if _recording:
+            needs = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
+            if any(needs):
+                self.needs_input_grad = needs
+                output.requires_grad = True
+                _recording[-1].entries.append((self, inputs, output))
         return output
 
     def forward(self, *arrays):

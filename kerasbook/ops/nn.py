@@ -16,7 +16,7 @@ class Dense(Function):
     def backward(self, g):
         x2d = self.x.reshape(-1, self.x.shape[-1])
         g2d = g.reshape(-1, g.shape[-1])
-        grad_x = g @ self.kernel.T
+        grad_x = g @ self.kernel.T if self.needs_input_grad[0] else None
         grad_kernel = x2d.T @ g2d
         grad_bias = g2d.sum(axis=0) if self.has_bias else None
         return grad_x, grad_kernel, grad_bias
