@@ -1,0 +1,237 @@
+"""Convolutions as matrix products, channels last.
+
+A convolution slides a small kernel over an image and takes a dot product at
+every position. Gathering the pixels under the kernel at every position into
+the rows of one matrix ("im2col") turns the whole convolution into a single
+matrix product that BLAS runs at full speed:
+
+    patches (positions, kh * kw * in)  @  kernel (kh * kw * in, out)
+
+The patch matrix repeats every pixel kh * kw times, so it is built for a few
+images at a time: each piece stays in the CPU's cache, and memory stays small.
+
+The gradients are matrix products too: the kernel's is ``patches.T @ grad``,
+and the input's is another convolution, of the output gradient with the kernel
+flipped (a "transposed convolution").
+
+Padding follows Keras/TensorFlow: 'valid' adds none; 'same' adds just enough
+that the output has ``ceil(size / stride)`` positions, with the odd pixel (if
+any) added after rather than before.
+"""
+import math
+
+from ..backend.array_module import xp_of
+from .function import Function
+from .math import reshape
+
+# Unfold this many patch values at a time (8 MB of float32): small enough for
+# the cache, big enough for fast BLAS (measured in benchmarks/conv_ops.py).
+_PATCH_VALUES_PER_PIECE = 2 ** 21
+
+
+def output_length(length, window, stride, padding, dilation=1):
+    """How many positions a window fits in `length` (None stays None, as in shapes)."""
+    if length is None:
+        return None
+    if padding in ("same", "causal"):
+        return math.ceil(length / stride)
+    return max((length - _span(window, dilation)) // stride + 1, 0)
+
+
+def padding_amounts(length, window, stride, padding, dilation=1):
+    """Zeros to add (before, after) along one axis for 'valid', 'same' or 'causal'."""
+    if padding == "valid":
+        return 0, 0
+    span = _span(window, dilation)
+    if padding == "causal":
+        return span - 1, 0
+    total = max((math.ceil(length / stride) - 1) * stride + span - length, 0)
+    return total // 2, total - total // 2
+
+
+def _span(window, dilation):
+    """How many pixels a window covers once dilation spreads its taps apart."""
+    return (window - 1) * dilation + 1
+
+
+def sliding_windows(x, window, strides=(1, 1), dilation=(1, 1)):
+    """Every window of a padded image as a view, (batch, out_h, out_w, kh, kw, channels).
+
+    No data is copied: the view's strides say how far to step in memory. Moving
+    to the next output position steps `strides` pixels; moving to the next tap
+    of the window steps `dilation` pixels.
+    """
+    n, h, w, channels = x.shape
+    out_h = (h - _span(window[0], dilation[0])) // strides[0] + 1
+    out_w = (w - _span(window[1], dilation[1])) // strides[1] + 1
+    step_n, step_h, step_w, step_c = x.strides
+    shape = (n, out_h, out_w, window[0], window[1], channels)
+    steps = (step_n, step_h * strides[0], step_w * strides[1],
+             step_h * dilation[0], step_w * dilation[1], step_c)
+    return xp_of(x).lib.stride_tricks.as_strided(x, shape, steps)
+
+
+def _pieces(batch_size, values_per_image):
+    """Slices of the batch whose unfolded patches stay under the size budget."""
+    step = max(1, _PATCH_VALUES_PER_PIECE // values_per_image)
+    return [slice(start, start + step) for start in range(0, batch_size, step)]
+
+
+def _patch_matrix(windows):
+    """Copy a (batch, out_h, out_w, kh, kw, in) window view into a 2-D patch matrix."""
+    rows = windows.shape[0] * windows.shape[1] * windows.shape[2]
+    return xp_of(windows).ascontiguousarray(windows).reshape(rows, -1)
+
+
+def _correlate(x, kernel, strides, dilation):
+    """The convolution of an already padded `x`: one patch matrix product per piece."""
+    xp = xp_of(x)
+    kh, kw, _, filters = kernel.shape
+    windows = sliding_windows(x, (kh, kw), strides, dilation)
+    n, out_h, out_w = windows.shape[:3]
+    y = xp.empty((n, out_h, out_w, filters), dtype=xp.result_type(x.dtype, kernel.dtype))
+    matrix = kernel.reshape(-1, filters)
+    for piece in _pieces(n, windows[0].size):
+        y[piece] = (_patch_matrix(windows[piece]) @ matrix).reshape(y[piece].shape)
+    return y
+
+
+def as_pair(value, name):
+    """An int or a pair of ints as a pair (Keras accepts both for sizes and strides)."""
+    pair = (value, value) if isinstance(value, int) else tuple(value)
+    if len(pair) != 2:
+        raise ValueError(f"Expected {name} to be an int or a pair of ints, received {value!r}.")
+    return pair
+
+
+class Conv2D(Function):
+    """2-D convolution of (batch, h, w, in) with a (kh, kw, in, out) kernel, plus a bias.
+
+    `padding` is 'valid', 'same', or explicit ((top, bottom), (left, right)).
+    `input_needs_gradient=False` skips the input's gradient, e.g. for the first
+    layer, whose input is data: that saves as much work as the forward pass.
+    """
+
+    def __init__(self, strides=(1, 1), padding="valid", dilation_rate=(1, 1), input_needs_gradient=True):
+        self.strides, self.dilation = as_pair(strides, "strides"), as_pair(dilation_rate, "dilation_rate")
+        if isinstance(padding, str) and padding not in ("valid", "same"):
+            raise ValueError(f"conv2d expected padding 'valid' or 'same', received {padding!r}.")
+        self.padding, self.input_needs_gradient = padding, input_needs_gradient
+
+    def forward(self, x, kernel, bias=None):
+        if x.ndim != 4 or kernel.ndim != 4 or kernel.shape[2] != x.shape[3]:
+            raise ValueError("conv2d expected input (batch, h, w, in) and kernel (kh, kw, in, out) "
+                             f"with the same `in`, received shapes {x.shape} and {kernel.shape}.")
+        self.pads = self._padding_amounts(x.shape[1:3], kernel.shape[:2])
+        self.x_shape, self.kernel, self.has_bias = x.shape, kernel, bias is not None
+        self.padded = xp_of(x).pad(x, ((0, 0), *self.pads, (0, 0)))
+        y = _correlate(self.padded, kernel, self.strides, self.dilation)
+        if bias is not None:
+            y += bias
+        return y
+
+    def _padding_amounts(self, size, window):
+        if not isinstance(self.padding, str):
+            return tuple(tuple(pair) for pair in self.padding)
+        pads = tuple(padding_amounts(size[a], window[a], self.strides[a], self.padding, self.dilation[a])
+                     for a in range(2))
+        for a in range(2):
+            if size[a] + sum(pads[a]) < _span(window[a], self.dilation[a]):
+                raise ValueError(f"conv2d input of size {size} is smaller than the kernel {window} "
+                                 f"with dilation {self.dilation} and padding '{self.padding}'.")
+        return pads
+
+    def backward(self, g):
+        grad_x = self._input_gradient(g) if self.input_needs_gradient else None
+        grad_bias = g.sum(axis=(0, 1, 2)) if self.has_bias else None
+        return grad_x, self._kernel_gradient(g), grad_bias
+
+    def _kernel_gradient(self, g):
+        """``patches.T @ grad``: each tap's weight times the pixels it saw, summed."""
+        kh, kw, channels, filters = self.kernel.shape
+        windows = sliding_windows(self.padded, (kh, kw), self.strides, self.dilation)
+        grad = xp_of(g).zeros((kh * kw * channels, filters), dtype=g.dtype)
+        for piece in _pieces(len(g), windows[0].size):
+            grad += _patch_matrix(windows[piece]).T @ g[piece].reshape(-1, filters)
+        return grad.reshape(self.kernel.shape)
+
+    def _input_gradient(self, g):
+        """Convolve the output gradient with the flipped kernel (a transposed convolution).
+
+        Each output pixel sent ``kernel[i, j]`` times the input pixel at tap
+        (i, j); running that backwards means spreading the output gradient out
+        by the strides (zeros between), padding it by the kernel's span, and
+        correlating it with the kernel turned 180 degrees, inputs and outputs swapped.
+        """
+        xp = xp_of(g)
+        kh, kw = self.kernel.shape[:2]
+        span_h, span_w = _span(kh, self.dilation[0]), _span(kw, self.dilation[1])
+        n, padded_h, padded_w, _ = self.padded.shape
+        out_h, out_w, filters = g.shape[1:]
+        spread = xp.zeros((n, padded_h + span_h - 1, padded_w + span_w - 1, filters), dtype=g.dtype)
+        spread[:, span_h - 1: span_h - 1 + (out_h - 1) * self.strides[0] + 1: self.strides[0],
+               span_w - 1: span_w - 1 + (out_w - 1) * self.strides[1] + 1: self.strides[1]] = g
+        flipped = self.kernel[::-1, ::-1].transpose(0, 1, 3, 2)
+        grad_padded = _correlate(spread, flipped, (1, 1), self.dilation)
+        (top, _), (left, _) = self.pads
+        return grad_padded[:, top: top + self.x_shape[1], left: left + self.x_shape[2]]
+
+
+class ZeroPad2D(Function):
+    """Add rows and columns of zeros around (batch, h, w, channels) images."""
+
+    def __init__(self, padding):
+        self.padding = padding
+
+    def forward(self, x):
+        (top, bottom), (left, right) = self.padding
+        self.crop = (slice(None), slice(top, top + x.shape[1]), slice(left, left + x.shape[2]))
+        return xp_of(x).pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)))
+
+    def backward(self, g):
+        return (g[self.crop],)
+
+
+def _needs_gradient(x):
+    return getattr(x, "requires_grad", False)
+
+
+def conv2d(x, kernel, bias=None, strides=(1, 1), padding="valid", dilation_rate=(1, 1)):
+    """2-D convolution, channels last: (batch, h, w, in) * (kh, kw, in, out) -> (batch, h', w', out).
+
+    Example:
+        y = conv2d(images, kernel, bias, strides=2, padding="same")
+    """
+    function = Conv2D(strides, padding, dilation_rate, input_needs_gradient=_needs_gradient(x))
+    return function(x, kernel) if bias is None else function(x, kernel, bias)
+
+
+def conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
+    """1-D convolution of (batch, steps, in) with a (k, in, out) kernel: a 2-D one, one pixel tall.
+
+    `padding` is 'valid', 'same', or 'causal' (zeros only before, so that step
+    t sees no step after t).
+    """
+    strides, dilation_rate = as_single(strides, "strides"), as_single(dilation_rate, "dilation_rate")
+    n, steps, channels = x.shape
+    k, _, filters = kernel.shape
+    if padding == "causal":
+        padding = ((0, 0), padding_amounts(steps, k, strides, "causal", dilation_rate))
+    function = Conv2D((1, strides), padding, (1, dilation_rate), input_needs_gradient=_needs_gradient(x))
+    inputs = [reshape(x, (n, 1, steps, channels)), reshape(kernel, (1, k, channels, filters))]
+    y = function(*inputs) if bias is None else function(*inputs, bias)
+    return reshape(y, (n, y.shape[2], filters))
+
+
+def as_single(value, name):
+    """An int or a 1-tuple as an int, as Keras's 1-D layers accept."""
+    if isinstance(value, int):
+        return value
+    if len(value) != 1:
+        raise ValueError(f"Expected {name} to be an int or a 1-tuple, received {value!r}.")
+    return value[0]
+
+
+def zero_pad2d(x, padding):
+    """Pad (batch, h, w, channels) with ((top, bottom), (left, right)) rows and columns of zeros."""
+    return ZeroPad2D(padding)(x)
