@@ -70,12 +70,20 @@ def check_input_shapes(model, arrays):
             e is None or e == r for e, r in zip(expected[1:], received[1:]))
         if not compatible:
             reader = _first_reader(model, symbolic)
-            raise ValueError(
-                f"Model '{model.name}' expects input '{symbolic.history[0].name}' of shape {expected}, but received "
-                f"data of shape {received}" + (f"; its first layer '{reader.name}' ({type(reader).__name__}) was "
-                                               f"built for that shape" if reader else "") + ".")
+            read_by = f", read by its first layer '{reader.name}' ({type(reader).__name__})" if reader else ""
+            raise ValueError(f"Model '{model.name}' expects input '{symbolic.history[0].name}' of shape {expected}"
+                             f"{read_by}, but received data of shape {received}.{_axis_hint(expected, received)}")
     model.compute_output_shape([(None,) + a.shape[1:] for a in arrays] if len(arrays) > 1
                                else (None,) + arrays[0].shape[1:])
+
+
+def _axis_hint(expected, received):
+    if len(expected) != len(received):
+        return f" Expected {len(expected)} axes (the batch first), received {len(received)}."
+    for axis, (e, r) in enumerate(zip(expected, received)):
+        if axis and e is not None and e != r:
+            return f" Axis {axis} should be {e}, not {r}."
+    return ""
 
 
 def _first_reader(model, symbolic):
