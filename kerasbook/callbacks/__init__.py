@@ -4,3 +4,4 @@ from .early_stopping import EarlyStopping
 from .history import History
 from .progbar_logger import ProgbarLogger
 from .terminate_on_nan import TerminateOnNaN
+from .live_plot import LivePlot
