@@ -44,6 +44,7 @@ class Progbar:
         self.start = time.perf_counter()
         self.last_draw = 0.0
         self.handle = None
+        self.drawn_length = 0
         self.notebook = in_notebook()
 
     def update(self, step, logs=None, finalize=False):
@@ -75,7 +76,9 @@ class Progbar:
             else:
                 self.handle.update(bundle, raw=True)
         elif self.verbose == 1:
-            sys.stdout.write("\r" + line + ("\n" if finalize else ""))
+            padding = " " * max(0, self.drawn_length - len(line))  # erase the end of a longer line
+            self.drawn_length = len(line)
+            sys.stdout.write("\r" + line + padding + ("\n" if finalize else ""))
             sys.stdout.flush()
         else:
             print(line)
