@@ -1,75 +1,82 @@
 """Whole-sequence recurrent ops: LSTM, GRU and SimpleRNN, each one fused op.
 
 Unrolling a recurrent layer into small ops would put a dozen tape entries on
-every timestep. Instead each op runs the whole sequence in ``forward`` and
-goes back through time in a hand-written ``backward``:
+every timestep. Instead each op runs the whole sequence in ``forward`` and goes
+back through time in a hand-written ``backward``. The rule that makes it fast:
+only what depends on the previous step stays inside the loop over time;
+everything else is done for all timesteps at once.
 
-- the input projection ``x_t @ kernel + bias`` of every timestep is one matrix
-  product over ``(batch * time, features)`` before the loop starts;
-- inside the loop, a step costs one ``h @ recurrent_kernel`` and elementwise work;
-- after the backward loop, each weight's gradient is one matrix product over all
-  timesteps at once (the per-step hidden states and gate gradients are stacked).
+- Forward: the input projection ``x_t @ kernel + bias`` of every timestep is one
+  matrix product before the loop; a step costs one ``h @ recurrent_kernel`` and
+  elementwise work.
+- Backward: the local derivatives of every gate are computed for all steps
+  before the loop; a step carries the gradient back through one product with
+  ``recurrent_kernel.T``; after the loop each weight's gradient is one matrix
+  product over all steps (the per-step hidden states and gate gradients are
+  stacked).
 
 Weights use Keras 3's layout, so ``get_weights`` trades with Keras: gates side
 by side in the last axis of ``kernel`` and ``recurrent_kernel`` (LSTM: i, f, c, o;
-GRU: z, r, h). Inside, arrays are time-major, ``(time, batch, units)``, so each
-step's slice is contiguous. Each op returns every step of every state it
-carries, ``(states, time, batch, units)``; `lstm`, `gru` and `simple_rnn` pick
-Keras's outputs out of that.
+GRU: z, r, h). Inside, arrays are time-major, ``(time, batch, ...)``, so a step's
+slice is contiguous, and gate blocks are viewed as ``(time, batch, gate, units)``.
+Each op returns every step of every state it carries, ``(states, time, batch,
+units)``; `lstm`, `gru` and `simple_rnn` pick Keras's outputs out of that.
 """
 from ..backend.array_module import xp_of
 from .function import Function
 from .math import transpose
 
 
-def _tanh(x):
-    xp_of(x).tanh(x, out=x)
+def _tanh(x, out):
+    xp_of(x).tanh(x, out=out)
 
 
 def _tanh_derivative(y):
     return 1 - y * y
 
 
-def _sigmoid(x):
+def _sigmoid(x, out):
     # tanh form: exact and never overflows, unlike 1 / (1 + exp(-x)).
-    x *= 0.5
-    xp_of(x).tanh(x, out=x)
-    x *= 0.5
-    x += 0.5
+    xp = xp_of(x)
+    xp.multiply(x, 0.5, out=out)
+    xp.tanh(out, out=out)
+    out *= 0.5
+    out += 0.5
 
 
 def _sigmoid_derivative(y):
     return y * (1 - y)
 
 
-def _hard_sigmoid(x):
-    x /= 6
-    x += 0.5
-    xp_of(x).clip(x, 0, 1, out=x)
+def _hard_sigmoid(x, out):
+    xp = xp_of(x)
+    xp.divide(x, 6, out=out)
+    out += 0.5
+    xp.clip(out, 0, 1, out=out)
 
 
 def _hard_sigmoid_derivative(y):
     return ((y > 0) & (y < 1)).astype(y.dtype) / 6
 
 
-def _relu(x):
-    xp_of(x).maximum(x, 0, out=x)
+def _relu(x, out):
+    xp_of(x).maximum(x, 0, out=out)
 
 
 def _relu_derivative(y):
     return y > 0
 
 
-def _linear(x):
-    pass
+def _linear(x, out):
+    out[...] = x
 
 
 def _linear_derivative(y):
-    return 1
+    return xp_of(y).ones_like(y)
 
 
-# Each activation works in place on its pre-activation, and its derivative is
-# written in terms of its output, the value the forward pass keeps anyway.
+# Each activation writes into `out` (which may be `x` itself), and its
+# derivative is written in terms of its output, the value forward keeps anyway.
 ACTIVATIONS = {
     "tanh": (_tanh, _tanh_derivative),
     "sigmoid": (_sigmoid, _sigmoid_derivative),
@@ -88,8 +95,9 @@ def _activation(name):
 class Recurrent(Function):
     """What the three cells share: the input projection and its gradients."""
 
-    def __init__(self, activation="tanh", go_backwards=False):
+    def __init__(self, activation="tanh", recurrent_activation="sigmoid", go_backwards=False):
         self.activation, self.activation_derivative = _activation(activation)
+        self.gate, self.gate_derivative = _activation(recurrent_activation)
         self.go_backwards = go_backwards
 
     def project_inputs(self, x, kernel, bias):
@@ -117,9 +125,19 @@ class Recurrent(Function):
         return grad_x.transpose(1, 0, 2), grad_kernel, grad_bias
 
     @staticmethod
-    def initial(states, index, value):
-        """Put an initial state into step 0 of the state stack (zeros when None)."""
-        states[index, 0] = 0 if value is None else value
+    def new_states(count, steps, initial, like):
+        """Room for every step of `count` states; step 0 holds the initial ones (or zeros)."""
+        xp = xp_of(like)
+        states = xp.empty((count, steps + 1) + like.shape, dtype=like.dtype)
+        for index, value in enumerate(initial):
+            states[index, 0] = 0 if value is None else value
+        return states
+
+    @staticmethod
+    def recurrent_kernel_gradient(h, grad_steps):
+        """Sum over steps of ``h_{t-1}.T @ grad_t``, as one matrix product."""
+        steps, batch, units = grad_steps.shape[0], grad_steps.shape[1], h.shape[-1]
+        return h[:-1].reshape(steps * batch, units).T @ grad_steps.reshape(steps * batch, -1)
 
 
 class LSTM(Recurrent):
@@ -133,59 +151,55 @@ class LSTM(Recurrent):
     Returns every step of h and c: (2, time, batch, u).
     """
 
-    def __init__(self, activation="tanh", recurrent_activation="sigmoid", go_backwards=False):
-        super().__init__(activation, go_backwards)
-        self.gate, self.gate_derivative = _activation(recurrent_activation)
-
     def forward(self, x, kernel, recurrent_kernel, bias=None, initial_h=None, initial_c=None):
         xp = xp_of(x)
-        gates = self.project_inputs(x, kernel, bias)
-        steps, batch, _ = gates.shape
-        u = recurrent_kernel.shape[0]
-        states = xp.empty((2, steps + 1, batch, u), dtype=gates.dtype)
-        self.initial(states, 0, initial_h)
-        self.initial(states, 1, initial_c)
+        projection = self.project_inputs(x, kernel, bias)
+        steps, batch, width = projection.shape
+        units = width // 4
+        gates = projection.reshape(steps, batch, 4, units)
+        states = self.new_states(2, steps, (initial_h, initial_c), gates[0, :, 0])
         h, c = states
-        cell_activations = xp.empty((steps, batch, u), dtype=gates.dtype)
+        cell_activations = xp.empty_like(c[1:])
         for t in range(steps):
-            z = gates[t]
-            z += h[t] @ recurrent_kernel
-            self.gate(z[:, :2 * u])
-            self.activation(z[:, 2 * u:3 * u])
-            self.gate(z[:, 3 * u:])
-            i, f, g, o = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u], z[:, 3 * u:]
+            projection[t] += h[t] @ recurrent_kernel
+            i, f, g, o = (gates[t, :, k] for k in range(4))
+            self.gate(gates[t, :, :2], out=gates[t, :, :2])
+            self.activation(g, out=g)
+            self.gate(o, out=o)
             xp.multiply(f, c[t], out=c[t + 1])
             c[t + 1] += i * g
-            cell_activations[t] = c[t + 1]
-            self.activation(cell_activations[t])
+            self.activation(c[t + 1], out=cell_activations[t])
             xp.multiply(o, cell_activations[t], out=h[t + 1])
         self.recurrent_kernel, self.gates, self.states = recurrent_kernel, gates, states
-        self.cell_activations = cell_activations
-        self.has_bias = bias is not None
+        self.cell_activations, self.has_bias = cell_activations, bias is not None
         return states[:, 1:]
 
     def backward(self, grad):
         xp = xp_of(grad)
         grad_h_from_outputs, grad_c_from_outputs = grad
-        gates, (h, c), u = self.gates, self.states, self.recurrent_kernel.shape[0]
+        gates, (h, c), tanh_c = self.gates, self.states, self.cell_activations
+        i, f, g, o = (gates[:, :, k] for k in range(4))
+        # The gradient of each gate's pre-activation is (the gradient of c_t for
+        # i, f and c; of h_t for o) times a local derivative known from forward.
+        local = xp.empty_like(gates)
+        local[:, :, 0] = g * self.gate_derivative(i)
+        local[:, :, 1] = c[:-1] * self.gate_derivative(f)
+        local[:, :, 2] = i * self.activation_derivative(g)
+        local[:, :, 3] = tanh_c * self.gate_derivative(o)
+        h_to_c = o * self.activation_derivative(tanh_c)
         grad_gates = xp.empty_like(gates)
         grad_h = xp.zeros_like(h[0])
         grad_c = xp.zeros_like(c[0])
         for t in reversed(range(gates.shape[0])):
             grad_h += grad_h_from_outputs[t]
             grad_c += grad_c_from_outputs[t]
-            i, f, g, o = gates[t, :, :u], gates[t, :, u:2 * u], gates[t, :, 2 * u:3 * u], gates[t, :, 3 * u:]
-            tanh_c = self.cell_activations[t]
-            grad_c += grad_h * o * self.activation_derivative(tanh_c)
-            dz = grad_gates[t]
-            xp.multiply(grad_c * g, self.gate_derivative(i), out=dz[:, :u])
-            xp.multiply(grad_c * c[t], self.gate_derivative(f), out=dz[:, u:2 * u])
-            xp.multiply(grad_c * i, self.activation_derivative(g), out=dz[:, 2 * u:3 * u])
-            xp.multiply(grad_h * tanh_c, self.gate_derivative(o), out=dz[:, 3 * u:])
-            grad_c *= f
-            grad_h = dz @ self.recurrent_kernel.T
-        steps, batch, _ = gates.shape
-        grad_recurrent_kernel = h[:-1].reshape(steps * batch, u).T @ grad_gates.reshape(steps * batch, 4 * u)
+            grad_c += grad_h * h_to_c[t]
+            xp.multiply(grad_c[:, None], local[t, :, :3], out=grad_gates[t, :, :3])
+            xp.multiply(grad_h, local[t, :, 3], out=grad_gates[t, :, 3])
+            grad_c *= f[t]
+            grad_h = grad_gates[t].reshape(grad_h.shape[0], -1) @ self.recurrent_kernel.T
+        grad_gates = grad_gates.reshape(gates.shape[0], gates.shape[1], -1)
+        grad_recurrent_kernel = self.recurrent_kernel_gradient(h, grad_gates)
         grad_x, grad_kernel, grad_bias = self.input_gradients(grad_gates)
         return grad_x, grad_kernel, grad_recurrent_kernel, grad_bias if self.has_bias else None, grad_h, grad_c
 
@@ -202,62 +216,58 @@ class GRU(Recurrent):
     Returns every step of h: (1, time, batch, u).
     """
 
-    def __init__(self, activation="tanh", recurrent_activation="sigmoid", go_backwards=False):
-        super().__init__(activation, go_backwards)
-        self.gate, self.gate_derivative = _activation(recurrent_activation)
-
     def forward(self, x, kernel, recurrent_kernel, bias=None, initial_h=None):
         xp = xp_of(x)
-        gates = self.project_inputs(x, kernel, None if bias is None else bias[0])
-        steps, batch, _ = gates.shape
-        u = recurrent_kernel.shape[0]
-        states = xp.empty((1, steps + 1, batch, u), dtype=gates.dtype)
-        self.initial(states, 0, initial_h)
+        projection = self.project_inputs(x, kernel, None if bias is None else bias[0])
+        steps, batch, width = projection.shape
+        units = width // 3
+        gates = projection.reshape(steps, batch, 3, units)
+        inner = xp.empty_like(gates)  # h @ recurrent_kernel + recurrent_bias, every step
+        states = self.new_states(1, steps, (initial_h,), gates[0, :, 0])
         h = states[0]
-        recurrent_h = xp.empty((steps, batch, u), dtype=gates.dtype)
         for t in range(steps):
-            a = gates[t]
-            inner = h[t] @ recurrent_kernel
+            xp.matmul(h[t], recurrent_kernel, out=inner[t].reshape(batch, width))
             if bias is not None:
-                inner += bias[1]
-            a[:, :2 * u] += inner[:, :2 * u]
-            self.gate(a[:, :2 * u])
-            z, r, hh = a[:, :u], a[:, u:2 * u], a[:, 2 * u:]
-            recurrent_h[t] = inner[:, 2 * u:]
-            hh += r * recurrent_h[t]
-            self.activation(hh)
+                inner[t] += bias[1].reshape(3, units)
+            gates[t, :, :2] += inner[t, :, :2]
+            self.gate(gates[t, :, :2], out=gates[t, :, :2])
+            z, r, hh = (gates[t, :, k] for k in range(3))
+            hh += r * inner[t, :, 2]
+            self.activation(hh, out=hh)
             xp.subtract(h[t], hh, out=h[t + 1])
             h[t + 1] *= z
             h[t + 1] += hh
-        self.recurrent_kernel, self.gates, self.states = recurrent_kernel, gates, states
-        self.recurrent_h, self.has_bias = recurrent_h, bias is not None
+        self.recurrent_kernel, self.gates, self.inner, self.states = recurrent_kernel, gates, inner, states
+        self.has_bias = bias is not None
         return states[:, 1:]
 
     def backward(self, grad):
         xp = xp_of(grad)
-        gates, h, u = self.gates, self.states[0], self.recurrent_kernel.shape[0]
+        gates, h = self.gates, self.states[0]
+        z, r, hh = (gates[:, :, k] for k in range(3))
+        # How h_t moves with the candidate's pre-activation, and with each column
+        # block of the recurrent product (z, r, h), for every step at once.
+        candidate_local = (1 - z) * self.activation_derivative(hh)
+        local = xp.empty_like(gates)
+        local[:, :, 0] = (h[:-1] - hh) * self.gate_derivative(z)
+        local[:, :, 1] = candidate_local * self.inner[:, :, 2] * self.gate_derivative(r)
+        local[:, :, 2] = candidate_local * r
         grad_inner = xp.empty_like(gates)
-        grad_candidate = xp.empty_like(self.recurrent_h)
+        grad_h_steps = xp.empty_like(h[1:])
         grad_h = xp.zeros_like(h[0])
         for t in reversed(range(gates.shape[0])):
             grad_h += grad[0, t]
-            z, r, hh = gates[t, :, :u], gates[t, :, u:2 * u], gates[t, :, 2 * u:]
-            d_hh = grad_candidate[t]
-            xp.multiply(grad_h * (1 - z), self.activation_derivative(hh), out=d_hh)
-            d_inner = grad_inner[t]
-            xp.multiply(grad_h * (h[t] - hh), self.gate_derivative(z), out=d_inner[:, :u])
-            xp.multiply(d_hh * self.recurrent_h[t], self.gate_derivative(r), out=d_inner[:, u:2 * u])
-            xp.multiply(d_hh, r, out=d_inner[:, 2 * u:])
-            grad_h *= z
-            grad_h += d_inner @ self.recurrent_kernel.T
-        steps, batch, _ = gates.shape
-        grad_recurrent_kernel = h[:-1].reshape(steps * batch, u).T @ grad_inner.reshape(steps * batch, 3 * u)
+            grad_h_steps[t] = grad_h
+            xp.multiply(grad_h[:, None], local[t], out=grad_inner[t])
+            grad_h = grad_h * z[t] + grad_inner[t].reshape(grad_h.shape[0], -1) @ self.recurrent_kernel.T
         grad_projection = grad_inner.copy()
-        grad_projection[:, :, 2 * u:] = grad_candidate
+        grad_projection[:, :, 2] = grad_h_steps * candidate_local
+        grad_inner = grad_inner.reshape(gates.shape[0], gates.shape[1], -1)
+        grad_recurrent_kernel = self.recurrent_kernel_gradient(h, grad_inner)
         grad_x, grad_kernel, grad_input_bias = self.input_gradients(grad_projection)
         grad_bias = None
         if self.has_bias:
-            grad_bias = xp.stack([grad_input_bias, grad_inner.reshape(steps * batch, 3 * u).sum(axis=0)])
+            grad_bias = xp.stack([grad_input_bias, grad_inner.sum(axis=(0, 1))])
         return grad_x, grad_kernel, grad_recurrent_kernel, grad_bias, grad_h
 
 
@@ -272,30 +282,28 @@ class SimpleRNN(Recurrent):
 
     def forward(self, x, kernel, recurrent_kernel, bias=None, initial_h=None):
         xp = xp_of(x)
-        pre_activations = self.project_inputs(x, kernel, bias)
-        steps, batch, u = pre_activations.shape
-        states = xp.empty((1, steps + 1, batch, u), dtype=pre_activations.dtype)
-        self.initial(states, 0, initial_h)
+        projection = self.project_inputs(x, kernel, bias)
+        states = self.new_states(1, projection.shape[0], (initial_h,), projection[0])
         h = states[0]
-        for t in range(steps):
-            h[t + 1] = pre_activations[t]
-            h[t + 1] += h[t] @ recurrent_kernel
-            self.activation(h[t + 1])
+        for t in range(projection.shape[0]):
+            xp.matmul(h[t], recurrent_kernel, out=h[t + 1])
+            h[t + 1] += projection[t]
+            self.activation(h[t + 1], out=h[t + 1])
         self.recurrent_kernel, self.states, self.has_bias = recurrent_kernel, states, bias is not None
         return states[:, 1:]
 
     def backward(self, grad):
         xp = xp_of(grad)
         h = self.states[0]
-        steps, batch, u = grad.shape[1:]
-        grad_pre_activations = xp.empty((steps, batch, u), dtype=grad.dtype)
+        local = self.activation_derivative(h[1:])
+        grad_projection = xp.empty_like(grad[0])
         grad_h = xp.zeros_like(h[0])
-        for t in reversed(range(steps)):
+        for t in reversed(range(grad.shape[1])):
             grad_h += grad[0, t]
-            xp.multiply(grad_h, self.activation_derivative(h[t + 1]), out=grad_pre_activations[t])
-            grad_h = grad_pre_activations[t] @ self.recurrent_kernel.T
-        grad_recurrent_kernel = h[:-1].reshape(steps * batch, u).T @ grad_pre_activations.reshape(steps * batch, u)
-        grad_x, grad_kernel, grad_bias = self.input_gradients(grad_pre_activations)
+            xp.multiply(grad_h, local[t], out=grad_projection[t])
+            grad_h = grad_projection[t] @ self.recurrent_kernel.T
+        grad_recurrent_kernel = self.recurrent_kernel_gradient(h, grad_projection)
+        grad_x, grad_kernel, grad_bias = self.input_gradients(grad_projection)
         return grad_x, grad_kernel, grad_recurrent_kernel, grad_bias if self.has_bias else None, grad_h
 
 
@@ -315,7 +323,7 @@ class Select(Function):
         return (grad,)
 
 
-def _keras_outputs(steps, state_count, return_sequences, return_state):
+def _keras_outputs(steps, return_sequences, return_state):
     """Keras's outputs from every step of every state, (states, time, batch, units).
 
     The output is the hidden state, at every step (batch, time, units) or the
@@ -327,7 +335,7 @@ def _keras_outputs(steps, state_count, return_sequences, return_state):
         output = Select((0, -1))(steps)
     if not return_state:
         return output
-    return [output] + [Select((k, -1))(steps) for k in range(state_count)]
+    return [output] + [Select((k, -1))(steps) for k in range(steps.shape[0])]
 
 
 def lstm(inputs, kernel, recurrent_kernel, bias=None, initial_state=None, activation="tanh",
@@ -342,21 +350,21 @@ def lstm(inputs, kernel, recurrent_kernel, bias=None, initial_state=None, activa
         y = ops.lstm(x, kernel, recurrent_kernel, bias, return_sequences=True)
     """
     h, c = initial_state if initial_state is not None else (None, None)
-    steps = LSTM(activation, recurrent_activation, go_backwards)(inputs, kernel, recurrent_kernel, bias, h, c)
-    return _keras_outputs(steps, 2, return_sequences, return_state)
+    op = LSTM(activation, recurrent_activation, go_backwards)
+    return _keras_outputs(op(inputs, kernel, recurrent_kernel, bias, h, c), return_sequences, return_state)
 
 
 def gru(inputs, kernel, recurrent_kernel, bias=None, initial_state=None, activation="tanh",
         recurrent_activation="sigmoid", return_sequences=False, return_state=False, go_backwards=False):
     """Run a GRU (reset_after=True, bias (2, 3u)) over `inputs`; ``[output, h]`` with `return_state`."""
     h = initial_state[0] if initial_state is not None else None
-    steps = GRU(activation, recurrent_activation, go_backwards)(inputs, kernel, recurrent_kernel, bias, h)
-    return _keras_outputs(steps, 1, return_sequences, return_state)
+    op = GRU(activation, recurrent_activation, go_backwards)
+    return _keras_outputs(op(inputs, kernel, recurrent_kernel, bias, h), return_sequences, return_state)
 
 
 def simple_rnn(inputs, kernel, recurrent_kernel, bias=None, initial_state=None, activation="tanh",
                return_sequences=False, return_state=False, go_backwards=False):
     """Run a SimpleRNN over `inputs`; ``[output, h]`` with `return_state`."""
     h = initial_state[0] if initial_state is not None else None
-    steps = SimpleRNN(activation, go_backwards)(inputs, kernel, recurrent_kernel, bias, h)
-    return _keras_outputs(steps, 1, return_sequences, return_state)
+    op = SimpleRNN(activation, go_backwards=go_backwards)
+    return _keras_outputs(op(inputs, kernel, recurrent_kernel, bias, h), return_sequences, return_state)
