@@ -5,3 +5,4 @@ Example:
     kerasbook.widgets.inspect(model, x)  # pick a layer, see its weights and activations
 """
 from .summary import summary
+from .inspector import inspect
