@@ -9,7 +9,7 @@ import numpy
 
 from .. import optimizers
 from ..backend.array_module import to_device, to_numpy
-from ..callbacks import CallbackList, History, ProgbarLogger
+from ..callbacks import CallbackList, History, LivePlot, ProgbarLogger
 from ..metrics import Mean
 from ..ops import GradientTape, Tensor
 from . import compile_utils, data_adapter
@@ -143,8 +143,11 @@ class Trainer:
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0,
-            class_weight=None, sample_weight=None, validation_batch_size=None):
-        """Train for `epochs` passes over the data; returns a `History`."""
+            class_weight=None, sample_weight=None, validation_batch_size=None, live=False):
+        """Train for `epochs` passes over the data; returns a `History`.
+
+        ``live=True`` adds a `LivePlot`: the loss and metric curves redrawn each epoch.
+        """
         if class_weight is not None or sample_weight is not None:
             raise NotImplementedError("kerasbook does not support class_weight or sample_weight yet.")
         xs, ys = self._prepare(x, y)
@@ -158,7 +161,8 @@ class Trainer:
         steps = -(-len(xs[0]) // batch_size)
         self.history = History()
         verbose = 1 if verbose == "auto" else verbose
-        callback_list = CallbackList([ProgbarLogger(verbose)] + list(callbacks or []) + [self.history], self,
+        callbacks = list(callbacks or []) + ([LivePlot()] if live else [])
+        callback_list = CallbackList([ProgbarLogger(verbose)] + callbacks + [self.history], self,
                                      {"epochs": epochs, "steps": steps, "verbose": verbose, "batch_size": batch_size})
         self.stop_training = False
         callback_list.on_train_begin()
