@@ -7,6 +7,8 @@ class Dense(Function):
     """``x @ kernel + bias`` on the last axis of an input of any rank."""
 
     def forward(self, x, kernel, bias=None):
+        if x.dtype.kind != "f":  # integer data gives the kernel's float type, not NumPy's float64
+            x = x.astype(kernel.dtype)
         self.x, self.kernel, self.has_bias = x, kernel, bias is not None
         y = x @ kernel
         if bias is not None:
