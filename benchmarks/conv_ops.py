@@ -1,21 +1,22 @@
-"""Time conv2d and max pooling forward + backward, against NumPy's matmul rate.
+"""Speed of conv2d and max pooling, forward and forward + backward, against NumPy's matmul.
 
-A 3x3 convolution does ``2 * outputs * 9 * in`` flops forward and twice that
-backward (kernel and input gradients); the plain matrix product of the same
-size bounds its rate. Shapes are the Keras guide's VGG-like convnet (batch 32,
-100x100x3) and its 1-D sequence classifier (batch 16 and 64, 100 steps x 100),
-a 1-D convolution being a 2-D one on an image one pixel tall. The other way to
-write a convolution, a sum of one matmul per kernel tap on shifted images, is
-timed beside im2col's forward pass.
+A 3x3 convolution does ``2 * outputs * 9 * in`` flops forward and as many for
+each gradient (kernel, and input unless the input is data); NumPy's matmul of
+the same size is the ceiling. Shapes: the Keras guide's VGG-like convnet
+(batch 32, 100x100x3) and its 1-D sequence classifier (batch 16 and 64, 100
+steps x 100), a 1-D convolution being a 2-D one on an image one pixel tall.
+The other way to write a convolution, one matmul per kernel tap on the shifted
+image, is timed beside im2col's forward pass.
 
-    python benchmarks/conv_ops.py
+Run: python benchmarks/conv_ops.py
 """
-import time
+import numpy
 
-import numpy as np
-
-from kerasbook.ops.convolution import Conv2D
-from kerasbook.ops.pooling import MaxPool2D
+from kerasbook.ops.convolution import conv2d
+from kerasbook.ops.pooling import max_pool2d
+from kerasbook.ops.tape import GradientTape
+from kerasbook.ops.tensor import Tensor, Variable
+from harness import alternate, matmul_gflops, print_table
 
 SHAPES = [  # batch, height, width, in, out
     (32, 100, 100, 3, 32), (32, 98, 98, 32, 32), (32, 48, 48, 32, 64), (32, 46, 46, 64, 64),
@@ -23,50 +24,51 @@ SHAPES = [  # batch, height, width, in, out
 ]
 
 
-def best_of(repeats, run):
-    """The fastest of a few runs, in milliseconds: other processes only ever add time."""
-    run()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return 1000 * min(times)
-
-
 def shifted_matmuls(x, kernel):
     """A 'valid' convolution as one matmul per kernel tap, on the image shifted by that tap."""
     kh, kw, _, filters = kernel.shape
     n, h, w, _ = x.shape
-    y = np.zeros((n, h - kh + 1, w - kw + 1, filters), x.dtype)
+    y = numpy.zeros((n, h - kh + 1, w - kw + 1, filters), x.dtype)
     for i in range(kh):
         for j in range(kw):
             y += x[:, i: i + h - kh + 1, j: j + w - kw + 1] @ kernel[i, j]
     return y
 
 
+def forward_backward(op, x, *weights):
+    """One training step's worth: the op, then the gradients of everything that needs one."""
+    with GradientTape() as tape:
+        y = op(x, *weights)
+    tape.gradient(y, [x, *weights])
+
+
+def milliseconds(rates):
+    return {name: f"{1000 / rate:.1f}" for name, rate in rates.items()}
+
+
 def main():
-    rng = np.random.default_rng(0)
-    a, b = np.ones((32 * 96 * 96, 288), np.float32), np.ones((288, 32), np.float32)
-    print(f"NumPy float32 matmul (294912 x 288) @ (288 x 32): {2 * a.size * 32 / best_of(5, lambda: a @ b) / 1e6:.0f} GFLOP/s")
-    print("shape (n, h, w, in, out)     im2col fwd  shifted fwd   fwd+bwd   GFLOP/s")
+    rng = numpy.random.default_rng(0)
+    rows = []
     for index, (n, h, w, channels, filters) in enumerate(SHAPES):
         kh = 1 if h == 1 else 3
-        x = rng.standard_normal((n, h, w, channels), dtype=np.float32)
-        kernel = rng.standard_normal((kh, 3, channels, filters), dtype=np.float32)
-        bias = np.zeros(filters, np.float32)
-        first_layer = index == 0  # its input is data: no input gradient
-        conv = Conv2D(input_needs_gradient=not first_layer)
-        grad = np.ones_like(conv.forward(x, kernel, bias))
-        forward = best_of(5, lambda: conv.forward(x, kernel, bias))
-        shifted = best_of(5, lambda: shifted_matmuls(x, kernel))
-        both = best_of(5, lambda: (conv.forward(x, kernel, bias), conv.backward(grad)))
-        flops = (2 if first_layer else 3) * 2 * grad.size * kh * 3 * channels
-        print(f"{str((n, h, w, channels, filters)):28} {forward:8.1f} ms {shifted:8.1f} ms {both:8.1f} ms {flops / both / 1e6:7.1f}")
-    x = rng.standard_normal((32, 96, 96, 32), dtype=np.float32)
-    pool = MaxPool2D((2, 2))
-    grad = np.ones_like(pool.forward(x))
-    print(f"max_pool2d (32, 96, 96, 32) 2x2: forward+backward {best_of(5, lambda: (pool.forward(x), pool.backward(grad))):.1f} ms")
+        x = Tensor(rng.standard_normal((n, h, w, channels), dtype=numpy.float32), requires_grad=index > 0)
+        kernel = Variable(rng.standard_normal((kh, 3, channels, filters)), dtype="float32")
+        bias = Variable(numpy.zeros(filters), dtype="float32")
+        times = milliseconds(alternate({
+            "im2col": lambda: conv2d(x, kernel, bias),
+            "shifted": lambda: shifted_matmuls(x.data, kernel.data),
+            "both": lambda: forward_backward(conv2d, x, kernel, bias),
+        }, samples=1))
+        outputs = n * (h - kh + 1) * (w - 2)
+        flops = (3 if x.requires_grad else 2) * 2 * outputs * kh * 3 * channels * filters
+        rows.append([(n, h, w, channels, filters), times["im2col"], times["shifted"], times["both"],
+                     f"{flops / float(times['both']) / 1e6:.0f}",
+                     f"{matmul_gflops(outputs, kh * 3 * channels, filters):.0f}"])
+    print_table(rows, ["shape (n, h, w, in, out)", "im2col fwd ms", "shifted-matmul fwd ms",
+                       "im2col fwd+bwd ms", "GFLOP/s", "matmul GFLOP/s"])
+    x = Tensor(rng.standard_normal((32, 96, 96, 32), dtype=numpy.float32), requires_grad=True)
+    times = milliseconds(alternate({"pool": lambda: forward_backward(max_pool2d, x)}, samples=1))
+    print(f"\nmax_pool2d 2x2 of (32, 96, 96, 32), forward + backward: {times['pool']} ms")
 
 
 if __name__ == "__main__":

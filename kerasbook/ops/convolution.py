@@ -108,15 +108,13 @@ class Conv2D(Function):
     """2-D convolution of (batch, h, w, in) with a (kh, kw, in, out) kernel, plus a bias.
 
     `padding` is 'valid', 'same', or explicit ((top, bottom), (left, right)).
-    `input_needs_gradient=False` skips the input's gradient, e.g. for the first
-    layer, whose input is data: that saves as much work as the forward pass.
     """
 
-    def __init__(self, strides=(1, 1), padding="valid", dilation_rate=(1, 1), input_needs_gradient=True):
+    def __init__(self, strides=(1, 1), padding="valid", dilation_rate=(1, 1)):
         self.strides, self.dilation = as_pair(strides, "strides"), as_pair(dilation_rate, "dilation_rate")
         if isinstance(padding, str) and padding not in ("valid", "same"):
             raise ValueError(f"conv2d expected padding 'valid' or 'same', received {padding!r}.")
-        self.padding, self.input_needs_gradient = padding, input_needs_gradient
+        self.padding = padding
 
     def forward(self, x, kernel, bias=None):
         if x.ndim != 4 or kernel.ndim != 4 or kernel.shape[2] != x.shape[3]:
@@ -124,7 +122,7 @@ class Conv2D(Function):
                              f"with the same `in`, received shapes {x.shape} and {kernel.shape}.")
         self.pads = self._padding_amounts(x.shape[1:3], kernel.shape[:2])
         self.x_shape, self.kernel, self.has_bias = x.shape, kernel, bias is not None
-        self.padded = xp_of(x).pad(x, ((0, 0), *self.pads, (0, 0)))
+        self.padded = xp_of(x).pad(x, ((0, 0), *self.pads, (0, 0))) if any(map(any, self.pads)) else x
         y = _correlate(self.padded, kernel, self.strides, self.dilation)
         if bias is not None:
             y += bias
@@ -142,9 +140,12 @@ class Conv2D(Function):
         return pads
 
     def backward(self, g):
-        grad_x = self._input_gradient(g) if self.input_needs_gradient else None
+        # The first layer's input is data: skipping its gradient saves a whole convolution.
+        needs_x, needs_kernel = self.needs_input_grad[:2]
+        grad_x = self._input_gradient(g) if needs_x else None
+        grad_kernel = self._kernel_gradient(g) if needs_kernel else None
         grad_bias = g.sum(axis=(0, 1, 2)) if self.has_bias else None
-        return grad_x, self._kernel_gradient(g), grad_bias
+        return grad_x, grad_kernel, grad_bias
 
     def _kernel_gradient(self, g):
         """``patches.T @ grad``: each tap's weight times the pixels it saw, summed."""
@@ -192,17 +193,13 @@ class ZeroPad2D(Function):
         return (g[self.crop],)
 
 
-def _needs_gradient(x):
-    return getattr(x, "requires_grad", False)
-
-
 def conv2d(x, kernel, bias=None, strides=(1, 1), padding="valid", dilation_rate=(1, 1)):
     """2-D convolution, channels last: (batch, h, w, in) * (kh, kw, in, out) -> (batch, h', w', out).
 
     Example:
         y = conv2d(images, kernel, bias, strides=2, padding="same")
     """
-    function = Conv2D(strides, padding, dilation_rate, input_needs_gradient=_needs_gradient(x))
+    function = Conv2D(strides, padding, dilation_rate)
     return function(x, kernel) if bias is None else function(x, kernel, bias)
 
 
@@ -217,7 +214,7 @@ def conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
     k, _, filters = kernel.shape
     if padding == "causal":
         padding = ((0, 0), padding_amounts(steps, k, strides, "causal", dilation_rate))
-    function = Conv2D((1, strides), padding, (1, dilation_rate), input_needs_gradient=_needs_gradient(x))
+    function = Conv2D((1, strides), padding, (1, dilation_rate))
     inputs = [reshape(x, (n, 1, steps, channels)), reshape(kernel, (1, k, channels, filters))]
     y = function(*inputs) if bias is None else function(*inputs, bias)
     return reshape(y, (n, y.shape[2], filters))
