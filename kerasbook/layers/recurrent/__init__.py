@@ -1,0 +1,3 @@
+from .gru import GRU
+from .lstm import LSTM
+from .simple_rnn import SimpleRNN

@@ -1,0 +1,27 @@
+"""`SimpleRNN`: the plainest recurrence, ``h_t = activation(x_t @ kernel + h @ recurrent_kernel + bias)``."""
+from ... import activations
+from ...ops.recurrent import simple_rnn
+from .base_rnn import BaseRNN
+
+
+class SimpleRNN(BaseRNN):
+    """Keras 3's SimpleRNN: weights kernel (features, units), recurrent_kernel (units, units), bias (units).
+
+    Example:
+        model = Sequential([Embedding(10000, 32), SimpleRNN(32), Dense(1, activation="sigmoid")])
+    """
+
+    def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
+                 recurrent_initializer="orthogonal", bias_initializer="zeros", **kwargs):
+        super().__init__(units, activation, use_bias, kernel_initializer, recurrent_initializer, bias_initializer,
+                         **kwargs)
+
+    def build_weights(self, features):
+        units = self.units
+        self.kernel = self.add_weight("kernel", (features, units), self.kernel_initializer)
+        self.recurrent_kernel = self.add_weight("recurrent_kernel", (units, units), self.recurrent_initializer)
+        self.bias = self.add_weight("bias", (units,), self.bias_initializer) if self.use_bias else None
+
+    def run(self, sequences, initial_state):
+        return simple_rnn(sequences, self.kernel, self.recurrent_kernel, self.bias, initial_state,
+                          activations.serialize(self.activation), **self.options())
