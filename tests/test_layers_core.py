@@ -218,8 +218,6 @@ def test_reshape(float64, target, expected):
     check_gradients(layer, [x])
 
 
-@pytest.mark.xfail(strict=True, reason="layers bug: Reshape((-1, -1)) is accepted and fills both unknown sizes, "
-                                       "(None, 4) -> (None, 4, 4), a shape with 16 values from 4")
 def test_reshape_allows_only_one_unknown_size():
     with pytest.raises(ValueError, match="'two_unknowns'"):
         Reshape((-1, -1), name="two_unknowns")(Input(shape=(4,)))
@@ -231,9 +229,6 @@ def test_reshape_of_the_wrong_size_names_the_layer_symbolically():
     assert "'to_five'" in str(error.value) and "(5,)" in str(error.value)
 
 
-@pytest.mark.xfail(strict=True, reason="engine/layers bug: Reshape called on arrays never runs its shape check, so "
-                                       "NumPy's 'cannot reshape array of size 6 into shape (2,5)' escapes without "
-                                       "the layer's name")
 def test_reshape_of_the_wrong_size_names_the_layer_eagerly():
     with pytest.raises(ValueError, match="to_five"):
         Reshape((5,), name="to_five")(np.zeros((2, 3)))
@@ -249,9 +244,6 @@ def test_permute(float64, dims):
     check_gradients(layer, [x])
 
 
-@pytest.mark.xfail(strict=True, reason="layers bug: Permute has no InputSpec(ndim=len(dims) + 1), so Permute((2, 1)) "
-                                       "on a 4-D input infers a wrong shape (None, 4, 3) and fails later in NumPy "
-                                       "with 'axes don't match array', without the layer's name")
 def test_permute_rejects_input_of_another_rank_naming_the_layer():
     with pytest.raises(ValueError, match="'swap'"):
         Permute((2, 1), name="swap")(Input(shape=(3, 4, 5)))

@@ -60,9 +60,6 @@ def test_e1_32_outputs_against_1_label_column_names_output_and_shapes():
     assert same(before, model.get_weights())
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug (data_adapter.check_targets): any non-sparse loss whose target "
-                                       "is narrower than the output gets the hint 'use sparse_categorical_crossentropy "
-                                       "or to_categorical', which is wrong advice for binary_crossentropy")
 def test_e1_target_error_gives_no_categorical_advice_for_a_binary_loss():
     model = e1_model()
     with pytest.raises(ValueError) as error:
@@ -502,9 +499,6 @@ def test_mismatched_sample_counts_are_ambiguous():
     assert same(before, model.get_weights())
 
 
-@pytest.mark.xfail(strict=True, reason="engine divergence (data_adapter.check_targets): Keras squeezes or expands a "
-                                       "target whose rank differs from the output's by a trailing axis of 1, so "
-                                       "labels of shape (n,) train a Dense(1) model; kerasbook refuses them")
 def test_labels_without_the_trailing_axis_train_a_one_unit_output():
     model = Sequential([Dense(1, activation='sigmoid', input_dim=4)])
     model.compile(optimizer='rmsprop', loss='binary_crossentropy', metrics=['accuracy'])

@@ -7,7 +7,7 @@ import numpy
 
 from ..backend.array_module import floatx
 from ..backend.random import permutation
-from ..losses import sparse_categorical_crossentropy
+from ..losses import categorical_crossentropy, sparse_categorical_crossentropy
 
 
 def to_arrays(data, names, model_name, role):
@@ -95,32 +95,52 @@ def _first_reader(model, symbolic):
 
 def check_targets(model, targets, loss_fns):
     """A target must have the output's shape (or class ids for sparse losses)."""
-    output_shapes = _output_shapes(model)
-    for target, shape, name, loss_fn in zip(targets, output_shapes, model.output_names, loss_fns):
+    for target, shape, name, loss_fn in zip(targets, _output_shapes(model), model.output_names, loss_fns):
         if loss_fn is None:
             continue
         sparse = loss_fn is sparse_categorical_crossentropy
         expected = shape[1:-1] if sparse else shape[1:]
-        received = target.shape[1:]
-        if sparse and len(received) == len(expected) + 1 and received[-1] == 1:
-            received = received[:-1]
+        received = _aligned_target_shape(target.shape, shape, sparse)[1:]
         if len(received) != len(expected) or any(e is not None and e != r for e, r in zip(expected, received)):
             loss_name = getattr(loss_fn, "__name__", "the loss")
-            hint = (" For class ids use loss='sparse_categorical_crossentropy'; for one-hot targets use "
-                    "keras.utils.to_categorical(y)." if not sparse and len(received) < len(expected) + 1 and shape[-1] != 1
-                    else "")
             raise ValueError(
                 f"Target for output '{name}' has shape {target.shape}, but the model's output has shape {shape}; "
-                f"{loss_name} needs targets of shape {(None,) + tuple(expected)}.{hint}")
+                f"{loss_name} needs targets of shape {(None,) + tuple(expected)}."
+                f"{_target_hint(loss_fn, expected, received)}")
+
+
+def _aligned_target_shape(target_shape, output_shape, sparse):
+    """Keras's leniency: class ids may carry a trailing axis of 1, and labels (n,) fit an output (n, 1)."""
+    if sparse and len(target_shape) == len(output_shape) and target_shape[-1] == 1:
+        return target_shape[:-1]
+    if not sparse and output_shape[-1] == 1 and len(target_shape) == len(output_shape) - 1:
+        return tuple(target_shape) + (1,)
+    return tuple(target_shape)
+
+
+def _target_hint(loss_fn, expected, received):
+    if loss_fn is categorical_crossentropy and tuple(received) in (tuple(expected[:-1]), tuple(expected[:-1]) + (1,)):
+        return (" These look like class ids: one-hot encode them with keras.utils.to_categorical(y, "
+                f"num_classes={expected[-1]}), or use loss='sparse_categorical_crossentropy'.")
+    if len(received) == len(expected) and tuple(received[:-1]) == tuple(expected[:-1]):
+        return (f" The last layer gives {expected[-1]} values per sample but each target has {received[-1]}: "
+                f"give the last layer {received[-1]} units, or change the targets.")
+    return ""
 
 
 def _output_shapes(model):
     return [tensor.shape for tensor in model.outputs]
 
 
-def cast_targets(targets, loss_fns):
-    return [target if fn is sparse_categorical_crossentropy else target.astype(floatx(), copy=False)
-            for target, fn in zip(targets, loss_fns)]
+def cast_targets(targets, loss_fns, model):
+    """Targets to floatx (class ids stay integers), shaped like the outputs."""
+    cast = []
+    for target, loss_fn, shape in zip(targets, loss_fns, _output_shapes(model)):
+        sparse = loss_fn is sparse_categorical_crossentropy
+        if not sparse:
+            target = target.reshape(_aligned_target_shape(target.shape, shape, sparse)).astype(floatx(), copy=False)
+        cast.append(target)
+    return cast
 
 
 def split_validation(xs, ys, fraction):

@@ -64,7 +64,7 @@ class Trainer:
         ys = data_adapter.to_arrays(y, self.output_names, self.name, "target")
         data_adapter.check_cardinality(xs, ys)
         data_adapter.check_targets(self, ys, self.loss_functions)
-        ys = data_adapter.cast_targets(ys, self.loss_functions)
+        ys = data_adapter.cast_targets(ys, self.loss_functions, self)
         if self._metrics is None:
             self._build_metrics(ys)
         return xs, ys

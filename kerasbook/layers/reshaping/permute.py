@@ -1,4 +1,5 @@
 """`Permute`: reorder the axes of each sample; ``Permute((2, 1))`` swaps the two non-batch axes."""
+from ...engine.input_spec import InputSpec
 from ...engine.layer import Layer
 from ...ops import math as ops
 
@@ -10,6 +11,7 @@ class Permute(Layer):
         if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
             raise ValueError(f"Permute '{self.name}': dims must be a permutation of 1..{len(self.dims)} "
                              f"(axis 0 is the batch), received {self.dims}.")
+        self.input_spec = InputSpec(ndim=len(self.dims) + 1)
 
     def call(self, inputs):
         return ops.transpose(inputs, (0,) + self.dims)

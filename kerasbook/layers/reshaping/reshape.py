@@ -11,6 +11,13 @@ class Reshape(Layer):
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
         self.target_shape = tuple(target_shape)
+        if self.target_shape.count(-1) > 1:
+            raise ValueError(f"Reshape '{self.name}': at most one unknown size (-1) is allowed, "
+                             f"received target_shape={self.target_shape}.")
+
+    def _check_and_build(self, input_shapes):
+        super()._check_and_build(input_shapes)
+        self.compute_output_shape(input_shapes)  # a size mismatch names this layer, eagerly too
 
     def call(self, inputs):
         return ops.reshape(inputs, (inputs.shape[0],) + self.target_shape)
