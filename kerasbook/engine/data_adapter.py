@@ -124,7 +124,7 @@ def _target_hint(loss_fn, expected, received):
                 f"num_classes={expected[-1]}), or use loss='sparse_categorical_crossentropy'.")
     if len(received) == len(expected) and tuple(received[:-1]) == tuple(expected[:-1]):
         return (f" The last layer gives {expected[-1]} values per sample but each target has {received[-1]}: "
-                f"give the last layer {received[-1]} units, or change the targets.")
+                f"give the last layer {received[-1]} unit{'s' if received[-1] != 1 else ''}, or change the targets.")
     return ""
 
 
