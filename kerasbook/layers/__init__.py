@@ -1,9 +1,20 @@
-"""Every layer, by its Keras name: ``from kerasbook.layers import Dense, LSTM, Conv2D``."""
+"""Every layer, by its Keras name: ``from kerasbook.layers import Dense, LSTM, Conv2D``.
+
+The Keras-2 sub-module paths of the guide (``keras.layers.convolutional``,
+``.pooling``, ``.recurrent``, ``.merge``, ``.wrappers``) are the packages below.
+"""
 from ..engine import Input, InputLayer, InputSpec, Layer
-from .core import Activation, Dense, Dropout
+from .convolutional import Conv1D, Conv2D, Convolution1D, Convolution2D, ZeroPadding2D
+from .core import Activation, Dense, Dropout, Embedding
 from .merge import (
     Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, add, average, concatenate, maximum, minimum,
     multiply, subtract,
 )
+from .pooling import (
+    AveragePooling1D, AveragePooling2D, AvgPool1D, AvgPool2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
+    GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
+    MaxPool1D, MaxPool2D, MaxPooling1D, MaxPooling2D,
+)
+from .recurrent import GRU, LSTM, SimpleRNN
 from .reshaping import Flatten, Permute, RepeatVector, Reshape
 from .wrappers import TimeDistributed

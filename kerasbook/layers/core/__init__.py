@@ -1,3 +1,4 @@
 from .activation import Activation
 from .dense import Dense
 from .dropout import Dropout
+from .embedding import Embedding
