@@ -1,0 +1,86 @@
+"""Execute the course notebooks in place and stamp each with the library's source hash.
+
+Run it after changing a notebook or anything under `kerasbook/`:
+
+    python tools/execute_notebooks.py                 # every notebook in notebooks/
+    python tools/execute_notebooks.py 03_convnets     # only those whose name contains a pattern
+
+Each notebook runs top to bottom in a fresh kernel of this Python (cwd = notebooks/),
+its outputs are saved, and `metadata.kerasbook.source_hash` records which library
+source produced them. `tests/test_notebooks.py` fails when that hash is stale, and
+nbval re-runs every notebook and compares its outputs with the saved ones.
+Cells marked `# NBVAL_RAISES_EXCEPTION` show an error on purpose; they are tagged
+`raises-exception`, so this script, nbval and JupyterLab's "Run All" carry on past them.
+"""
+import hashlib
+import os
+import pathlib
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+RAISES = "# NBVAL_RAISES_EXCEPTION"
+
+
+def source_hash(root=ROOT):
+    """SHA-256 of every `kerasbook/**/*.py` file's path and contents, in sorted path order."""
+    digest = hashlib.sha256()
+    for path in sorted((root / "kerasbook").rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def notebook_paths(patterns=()):
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    return [p for p in paths if not patterns or any(pattern in p.name for pattern in patterns)]
+
+
+def tag_raising_cells(notebook):
+    """Give each cell marked `# NBVAL_RAISES_EXCEPTION` the `raises-exception` tag (and only those)."""
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        tags = [tag for tag in cell.metadata.get("tags", []) if tag != "raises-exception"]
+        if RAISES in cell.source:
+            tags.append("raises-exception")
+        if tags:
+            cell.metadata["tags"] = tags
+        else:
+            cell.metadata.pop("tags", None)
+
+
+def execute(path, timeout=600):
+    """Run one notebook in place; returns the seconds it took."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    tag_raising_cells(notebook)
+    start = time.perf_counter()
+    NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    seconds = time.perf_counter() - start
+    notebook.metadata["kerasbook"] = {"source_hash": source_hash()}
+    notebook.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                       "name": "python3"}
+    nbformat.write(notebook, path)
+    return seconds
+
+
+def main(patterns):
+    os.environ.pop("KERASBOOK_BACKEND", None)  # the saved outputs are NumPy's; notebook 10 asks for CuPy itself
+    paths = notebook_paths(patterns)
+    if not paths:
+        sys.exit(f"No notebook in {NOTEBOOKS} matches {patterns}.")
+    total = 0.0
+    for path in paths:
+        seconds = execute(path)
+        total += seconds
+        print(f"{seconds:6.1f} s  {path.relative_to(ROOT)}", flush=True)
+    print(f"{total:6.1f} s  in all ({len(paths)} notebooks)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
