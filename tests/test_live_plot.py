@@ -61,13 +61,14 @@ def test_one_display_updated_every_epoch(notebook, data):
     model.fit(x, y, epochs=4, batch_size=16, validation_split=0.25, verbose=0, callbacks=[plot])
     assert len(notebook.handles) == 1
     bundles = notebook.handles[0].bundles
-    assert len(bundles) == 4 + 1  # one per epoch, then the final state at train end
+    assert len(bundles) == 1 + 4 + 1  # empty at train begin, one per epoch, the final state at train end
     final = base64.b64decode(bundles[-1]["image/png"])
     assert final[:8] == PNG
     assert bundles[-1]["text/plain"] == "<LivePlot: loss, accuracy>"
     assert plot.panels() == ["loss", "accuracy"]
     titles = [axes.get_title() for axes in plot.figure.axes]
     assert titles == ["loss", "accuracy"]
+    assert tuple(plot.figure.get_size_inches()) == (8.4, 3.0)  # grown from one panel to two
     labels = [line.get_label() for line in plot.figure.axes[0].get_lines()]
     assert labels == ["training", "validation"]
     assert len(plot.figure.axes[0].get_lines()[0].get_xdata()) == 4

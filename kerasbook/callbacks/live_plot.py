@@ -51,6 +51,8 @@ class LivePlot(Callback):
         self._previous_mean, self._smoothed = {}, {}
         self.handle, self.figure, self._warned = None, None, False
         self._last_draw = time.perf_counter()
+        if self.notebook:
+            self._draw()  # an empty panel now, so the plot sits above the progress lines
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
@@ -116,10 +118,11 @@ class LivePlot(Callback):
         panels = self.panels() or ["loss"]
         columns = min(len(panels), 3)
         rows = -(-len(panels) // columns)
+        size = self.figsize or (4.2 * columns, 3.0 * rows)
         if self.figure is None:
-            self.figure = Figure(figsize=self.figsize or (4.2 * columns, 3.0 * rows), dpi=self.dpi,
-                                 layout="constrained")
+            self.figure = Figure(figsize=size, dpi=self.dpi, layout="constrained")
         self.figure.clear()
+        self.figure.set_size_inches(size)  # the panels appear with the first epoch's logs
         for index, name in enumerate(panels):
             axes = self.figure.add_subplot(rows, columns, index + 1)
             if name in self.batch_points:
