@@ -186,3 +186,19 @@ def test_unknown_activation_is_named():
     x, kernel, recurrent_kernel, bias, *_ = make("lstm", np.random.default_rng(8))
     with pytest.raises(ValueError, match="'swish'"):
         lstm(x, kernel, recurrent_kernel, bias, activation="swish")
+
+
+@pytest.mark.parametrize("cell", OPS)
+def test_data_input_gets_no_gradient_and_weights_the_same_ones(cell):
+    x, *weights = make(cell, np.random.default_rng(9))[:4]
+
+    def gradients(x_needs_gradient):
+        tensors = [Tensor(x, requires_grad=x_needs_gradient)] + [Tensor(w, requires_grad=True) for w in weights]
+        with GradientTape() as tape:
+            loss = call(cell, *tensors, None, (True, False, False)).sum()
+        return tape.gradient(loss, tensors)
+
+    with_x, without_x = gradients(True), gradients(False)
+    assert without_x[0] is None
+    for a, b in zip(with_x[1:], without_x[1:]):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
