@@ -98,8 +98,8 @@ def test_inputs_on_top_outputs_at_the_bottom(build):
     lowest_input = max(layout.box(t.history[0].name).bounds[3] for t in model.inputs)
     for tensor in model.outputs:
         assert layout.box(tensor.history[0].name).bounds[1] > lowest_input
-    bottom = max(box.y for box in layout.boxes)
-    assert all(layout.box(t.history[0].name).y == bottom for t in model.outputs)
+    last_rank = max(box.bounds[1] for box in layout.boxes)
+    assert all(layout.box(t.history[0].name).bounds[1] == last_rank for t in model.outputs)
 
 
 def test_left_to_right():
@@ -227,3 +227,122 @@ def test_crossings_are_removed():
 def test_place_in_order_keeps_gaps():
     assert place_in_order([0, 0, 0], [10, 10, 10], 5) == [-15, 0, 15]
     assert place_in_order([0, 100], [10, 10], 5) == [0, 100]
+
+
+# --- the guide's own models (E21, E23, E24, E25, E26), as soon as their layers exist ------------------
+
+import kerasbook.layers as layers  # noqa: E402
+
+
+def needs(*names):
+    missing = [name for name in names if not hasattr(layers, name)]
+    return pytest.mark.skipif(bool(missing), reason=f"kerasbook.layers has no {', '.join(missing)} yet")
+
+
+def e21_shared_lstm():
+    tweet_a, tweet_b = Input(shape=(140, 256)), Input(shape=(140, 256))
+    shared_lstm = layers.LSTM(64)
+    merged_vector = concatenate([shared_lstm(tweet_a), shared_lstm(tweet_b)], axis=-1)
+    return Model(inputs=[tweet_a, tweet_b], outputs=Dense(1, activation="sigmoid")(merged_vector))
+
+
+def e23_inception():
+    Conv2D, MaxPooling2D = layers.Conv2D, layers.MaxPooling2D
+    input_img = Input(shape=(256, 256, 3))
+    tower_1 = Conv2D(64, (1, 1), padding="same", activation="relu")(input_img)
+    tower_1 = Conv2D(64, (3, 3), padding="same", activation="relu")(tower_1)
+    tower_2 = Conv2D(64, (1, 1), padding="same", activation="relu")(input_img)
+    tower_2 = Conv2D(64, (5, 5), padding="same", activation="relu")(tower_2)
+    tower_3 = MaxPooling2D((3, 3), strides=(1, 1), padding="same")(input_img)
+    tower_3 = Conv2D(64, (1, 1), padding="same", activation="relu")(tower_3)
+    return Model(input_img, concatenate([tower_1, tower_2, tower_3], axis=1))
+
+
+def e24_residual():
+    x = Input(shape=(256, 256, 3))
+    y = layers.Conv2D(3, (3, 3), padding="same")(x)
+    return Model(x, add([x, y]))
+
+
+def e25_shared_vision():
+    Conv2D, MaxPooling2D = layers.Conv2D, layers.MaxPooling2D
+    digit_input = Input(shape=(27, 27, 1))
+    x = Conv2D(64, (3, 3))(digit_input)
+    x = Conv2D(64, (3, 3))(x)
+    x = MaxPooling2D((2, 2))(x)
+    vision_model = Model(digit_input, Flatten()(x))
+    digit_a, digit_b = Input(shape=(27, 27, 1)), Input(shape=(27, 27, 1))
+    concatenated = concatenate([vision_model(digit_a), vision_model(digit_b)])
+    return Model([digit_a, digit_b], Dense(1, activation="sigmoid")(concatenated))
+
+
+def e26_vqa():
+    Conv2D, MaxPooling2D = layers.Conv2D, layers.MaxPooling2D
+    vision_model = Sequential()
+    vision_model.add(Conv2D(64, (3, 3), activation="relu", padding="same", input_shape=(224, 224, 3)))
+    vision_model.add(Conv2D(64, (3, 3), activation="relu"))
+    vision_model.add(MaxPooling2D((2, 2)))
+    vision_model.add(Conv2D(128, (3, 3), activation="relu", padding="same"))
+    vision_model.add(Conv2D(128, (3, 3), activation="relu"))
+    vision_model.add(MaxPooling2D((2, 2)))
+    vision_model.add(Conv2D(256, (3, 3), activation="relu", padding="same"))
+    vision_model.add(Conv2D(256, (3, 3), activation="relu"))
+    vision_model.add(Conv2D(256, (3, 3), activation="relu"))
+    vision_model.add(MaxPooling2D((2, 2)))
+    vision_model.add(Flatten())
+    image_input = Input(shape=(224, 224, 3))
+    encoded_image = vision_model(image_input)
+    question_input = Input(shape=(100,), dtype="int32")
+    embedded_question = layers.Embedding(input_dim=10000, output_dim=256, input_length=100)(question_input)
+    encoded_question = layers.LSTM(256)(embedded_question)
+    merged = concatenate([encoded_question, encoded_image])
+    return Model(inputs=[image_input, question_input], outputs=Dense(1000, activation="softmax")(merged))
+
+
+SEEDS = [
+    pytest.param(e21_shared_lstm, marks=needs("LSTM"), id="E21"),
+    pytest.param(e23_inception, marks=needs("Conv2D", "MaxPooling2D"), id="E23"),
+    pytest.param(e24_residual, marks=needs("Conv2D"), id="E24"),
+    pytest.param(e25_shared_vision, marks=needs("Conv2D", "MaxPooling2D"), id="E25"),
+    pytest.param(e26_vqa, marks=needs("Conv2D", "MaxPooling2D", "Embedding", "LSTM"), id="E26"),
+]
+
+
+def assert_readable(layout, model):
+    """Every box inside the picture, none overlapping, inputs above outputs, merge inputs in argument order."""
+    frame = (0, 0, layout.width, layout.height)
+    for box in layout.boxes + layout.clusters:
+        assert inside(box.bounds, frame), box
+    for i, a in enumerate(layout.boxes):
+        for b in layout.boxes[i + 1:]:
+            assert not overlap(a.bounds, b.bounds), (a, b)
+    for tensor in model.inputs:
+        for output in model.outputs:
+            assert layout.box(tensor.history[0].name).y < layout.box(output.history[0].name).y
+    for node in model._nodes:
+        if len(node.input_tensors) > 1 and not isinstance(node.layer, Model):
+            arriving = [points[-1][0] for source, target, points in layout.edges if target is node.layer]
+            assert arriving == sorted(arriving), node
+
+
+_built = {}
+
+
+@pytest.mark.parametrize("build", SEEDS)
+@pytest.mark.parametrize("expand_nested", [False, True])
+def test_seed_models_are_readable(build, expand_nested, tmp_path):
+    if build not in _built:  # E26 has 160 million weights: build each model once
+        _built[build] = build()
+    model = _built[build]
+    layout = model_layout(model, show_shapes=True, expand_nested=expand_nested)
+    assert_readable(layout, model)
+    drawn = {box.name for box in layout.boxes} | {box.name for box in layout.clusters}
+    assert {layer.name for layer in model.layers} <= drawn
+    plot_model(model, to_file=str(tmp_path / "model.png"), show_shapes=True, expand_nested=expand_nested)
+    assert (tmp_path / "model.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("build", MODELS)
+def test_small_models_are_readable(build):
+    model = build()
+    assert_readable(model_layout(model, show_shapes=True), model)

@@ -60,19 +60,18 @@ def layered_layout(nodes, sizes, edges, rankdir="TB", node_gap=NODE_GAP, rank_ga
         a, b = a + shift_across, b + shift_along
         return (a, b) if rankdir == "TB" else (b, a)
 
-    boxes = {}
+    boxes = {}  # each box starts where its rank starts, so a small box next to a big one is not adrift
     for key in nodes:
-        x, y = point(position[key], level[rank[key]][0])
+        x, y = point(position[key], level[rank[key]][1] + along[key] / 2)
         boxes[key] = (x, y, sizes[key][0], sizes[key][1])
     routes = []
     for edge, chain in zip(edges, chains):
         source, target, port, ports = edge
-        points = [point(position[source], level[rank[source]][0] + along[source] / 2)]
+        points = [point(position[source], level[rank[source]][1] + along[source])]
         for dummy in chain:
-            middle, half = level[rank[dummy]][0], level[rank[dummy]][2] / 2
-            points += [point(position[dummy], middle - half), point(position[dummy], middle + half)]
-        points.append(point(position[target] + port_offset(port, ports, across[target]),
-                            level[rank[target]][0] - along[target] / 2))
+            start, thickness = level[rank[dummy]][1], level[rank[dummy]][2]
+            points += [point(position[dummy], start), point(position[dummy], start + thickness)]
+        points.append(point(position[target] + port_offset(port, ports, across[target]), level[rank[target]][1]))
         routes.append((edge, points))
     width, height = (extent_across, extent_along) if rankdir == "TB" else (extent_along, extent_across)
     return Layout(boxes, routes, {key: rank[key] for key in nodes}, width, height)
