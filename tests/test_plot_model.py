@@ -346,3 +346,19 @@ def test_seed_models_are_readable(build, expand_nested, tmp_path):
 def test_small_models_are_readable(build):
     model = build()
     assert_readable(model_layout(model, show_shapes=True), model)
+
+
+def test_models_nested_two_deep():
+    inner = Sequential([Dense(2, input_shape=(3,), name="core")], name="inner")
+    middle_input = Input(shape=(3,), name="middle_in")
+    middle = Model(middle_input, inner(middle_input), name="middle")
+    outer_input = Input(shape=(3,), name="outer_in")
+    model = Model(outer_input, Dense(1, name="head")(middle(outer_input)))
+    layout = model_layout(model, expand_nested=True)
+    assert [cluster.name for cluster in layout.clusters] == ["middle", "inner"]
+    assert inside(layout.box("inner").bounds, layout.box("middle").bounds)
+    assert inside(layout.box("core").bounds, layout.box("inner").bounds)
+    into_head = next(points for source, target, points in layout.edges if target.name == "head")
+    core = layout.box("core")
+    assert into_head[0] == (core.x, core.bounds[3])  # leaves from the innermost layer that made the output
+    assert_readable(layout, model)

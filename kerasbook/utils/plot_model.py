@@ -78,9 +78,11 @@ class Box:
 class ModelLayout:
     """Everything `plot_model` draws, in points (1/72 inch) with y growing downwards."""
 
-    def __init__(self, boxes, clusters, edges, width, height, rankdir):
+    def __init__(self, boxes, clusters, edges, width, height, rankdir, inputs=(), outputs=()):
         self.boxes, self.clusters, self.edges = boxes, clusters, edges
         self.width, self.height, self.rankdir = width, height, rankdir
+        self.inputs = inputs    # the box of each model input: where edges into an expanded model end
+        self.outputs = outputs  # (box, its expanded layout or None, output index) for each model output
 
     def box(self, name):
         for box in self.boxes + self.clusters:
@@ -160,23 +162,21 @@ def _lay_out(model, options, rankdir, expand_nested, depth):
         if source in children:
             points[0] = _anchor(_output_box(children[source], tensor.history[2]), rankdir, leaving=True)
         if target in children:
-            into_clusters[children[target].inputs_boxes[argument]].append(len(drawn_edges))
+            into_clusters[children[target].inputs[argument]].append(len(drawn_edges))
         drawn_edges.append((source, target, points))
     for inner, indices in into_clusters.items():
         for port, index in enumerate(indices):
             drawn_edges[index][2][-1] = _anchor(inner, rankdir, leaving=False, port=port, ports=len(indices))
 
-    result = ModelLayout(all_boxes, clusters, drawn_edges, layout.width, layout.height, rankdir)
-    result.model = model
-    result.inputs_boxes = [boxes[tensor.history[0]] for tensor in model.inputs]
-    result.outputs_boxes = [(boxes[tensor.history[0]], children.get(tensor.history[0]), tensor.history[2])
-                            for tensor in model.outputs]
-    return result
+    inputs = [boxes[tensor.history[0]] for tensor in model.inputs]
+    outputs = [(boxes[tensor.history[0]], children.get(tensor.history[0]), tensor.history[2])
+               for tensor in model.outputs]
+    return ModelLayout(all_boxes, clusters, drawn_edges, layout.width, layout.height, rankdir, inputs, outputs)
 
 
 def _output_box(child, index):
     """The innermost box that produces output `index` of an expanded nested model."""
-    box, grandchild, inner_index = child.outputs_boxes[index]
+    box, grandchild, inner_index = child.outputs[index]
     return _output_box(grandchild, inner_index) if grandchild is not None else box
 
 
