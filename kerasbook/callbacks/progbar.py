@@ -11,7 +11,7 @@ import time
 def in_notebook():
     """True inside a Jupyter kernel (where output is a display, not a terminal)."""
     shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
-    return type(shell).__name__ == "ZMQInteractiveShell"
+    return any(cls.__name__ == "ZMQInteractiveShell" for cls in type(shell).__mro__)  # Colab's shell subclasses it
 
 
 def format_duration(seconds):
