@@ -3,6 +3,8 @@
 These are the primitives custom losses and layers compose. Each class is one
 op; the lower-case function beside it is what callers use.
 """
+import itertools
+
 from ..backend.array_module import xp_of as _xp
 from .function import Function, sum_to_shape
 from .tensor import Tensor, as_array
@@ -275,9 +277,8 @@ class Concatenate(Function):
         return _xp(arrays[0]).concatenate(arrays, axis=self.axis)
 
     def backward(self, g):
-        xp = _xp(g)
-        bounds = xp.cumsum(xp.asarray(self.sizes[:-1])).tolist() if len(self.sizes) > 1 else []
-        return tuple(xp.split(g, bounds, axis=self.axis))
+        bounds = list(itertools.accumulate(self.sizes[:-1]))  # on the host: sizes are Python ints
+        return tuple(_xp(g).split(g, bounds, axis=self.axis))
 
 
 class Stack(Function):
