@@ -102,7 +102,7 @@ class Trainer:
             if fn is None:
                 parts.append(None)
                 continue
-            value = fn(Tensor(to_device(y)), output).mean() * weight
+            value = fn(_target(y), output).mean() * weight
             parts.append(value)
             total = value if total is None else total + value
         return total, parts
@@ -114,9 +114,10 @@ class Trainer:
             if part is not None:
                 tracker.update_state(float(part.data), batch)
         for tracker, index, fn in self._metrics:
-            tracker.update_state(fn(Tensor(to_device(ys[index])), Tensor(outputs[index].data)))
+            tracker.update_state(fn(_target(ys[index]), Tensor(outputs[index].data)))
 
     def _train_step(self, xs, ys):
+        ys = [_target(y) for y in ys]  # each target goes to the device once, for the loss and the metrics
         variables = self.trainable_weights
         with GradientTape() as tape:
             outputs = self._forward(xs, training=True)
@@ -127,6 +128,7 @@ class Trainer:
         self._update_metrics(ys, outputs, total, parts)
 
     def _test_step(self, xs, ys):
+        ys = [_target(y) for y in ys]
         outputs = self._forward(xs, training=False)
         total, parts = self._loss(ys, outputs)
         self._update_metrics(ys, outputs, total, parts)
@@ -245,6 +247,11 @@ class Trainer:
     def predict_on_batch(self, x):
         outputs = [to_numpy(output.data) for output in self._forward(self._prepare_inputs(x), False)]
         return outputs[0] if len(outputs) == 1 else outputs
+
+
+def _target(y):
+    """A batch of targets as a tensor on the device (host arrays are moved there)."""
+    return y if isinstance(y, Tensor) else Tensor(to_device(y))
 
 
 def _unpack_validation(data):
