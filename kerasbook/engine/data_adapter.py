@@ -5,7 +5,7 @@ wrong count, an unknown input name) is reported before any weight changes.
 """
 import numpy
 
-from ..backend.array_module import floatx
+from ..backend.array_module import floatx, to_numpy
 from ..backend.random import permutation
 from ..losses import categorical_crossentropy, sparse_categorical_crossentropy
 
@@ -27,9 +27,8 @@ def to_arrays(data, names, model_name, role):
 
 
 def _as_numbers(array, name, model_name, role):
-    if hasattr(array, "numpy"):
-        array = array.numpy()
-    array = numpy.asarray(array)
+    """The data as a host array: batches are cut on the host and moved to the device one at a time."""
+    array = array.numpy() if hasattr(array, "numpy") else to_numpy(array)  # to_numpy: CuPy arrays too
     if array.dtype.kind not in "biuf":
         raise TypeError(f"Model '{model_name}': {role} '{name}' must hold numbers, received an array of dtype "
                         f"{array.dtype}.")
