@@ -14,7 +14,7 @@ exactly as they were before the step. (An interrupt that lands inside that
 last loop can leave the step half written, but no array half written: each
 weight holds either its old or its new value.)
 """
-from ..backend.array_module import xp_of
+from ..backend.array_module import to_device, xp_of
 from ..backend.naming import snake_case, unique_name
 from ..ops.tensor import Tensor
 
@@ -147,6 +147,8 @@ class Optimizer:
 
     def _as_gradient(self, grad, variable):
         gradient = grad.data if isinstance(grad, Tensor) else grad
+        if xp_of(gradient) is not xp_of(variable.data):  # a NumPy gradient for a weight on the GPU
+            gradient = to_device(gradient)
         if gradient.shape != variable.data.shape:
             raise ValueError(f"{type(self).__name__}: the gradient of '{variable.path}' has shape "
                              f"{tuple(gradient.shape)}, expected {tuple(variable.data.shape)}.")
