@@ -106,6 +106,18 @@ def check_targets(model, targets, loss_fns):
                 f"Target for output '{name}' has shape {target.shape}, but the model's output has shape {shape}; "
                 f"{loss_name} needs targets of shape {(None,) + tuple(expected)}."
                 f"{_target_hint(loss_fn, expected, received)}")
+        if sparse:
+            _check_class_ids(target, shape[-1], name)
+
+
+def _check_class_ids(target, classes, name):
+    """Class ids outside [0, classes) would pick the wrong row: NumPy wraps negative ones, CuPy wraps all."""
+    if not target.size or classes is None:
+        return
+    low, high = int(target.min()), int(target.max())
+    if low < 0 or high >= classes:
+        raise ValueError(f"Target for output '{name}' holds class ids from {low} to {high}, but the output has "
+                         f"{classes} classes: sparse_categorical_crossentropy needs ids in [0, {classes - 1}].")
 
 
 def _aligned_target_shape(target_shape, output_shape, sparse):
