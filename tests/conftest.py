@@ -1,4 +1,6 @@
 """Shared fixtures: every test starts from the same seed, names and float type."""
+import functools
+
 import pytest
 
 import kerasbook
@@ -18,3 +20,56 @@ def float64():
     kerasbook.backend.set_floatx("float64")
     yield
     kerasbook.backend.set_floatx("float32")
+
+
+# --- backends -------------------------------------------------------------------
+# The whole suite runs on the backend KERASBOOK_BACKEND names ('numpy' by default;
+# 'strict' catches NumPy-only code on the CPU; 'cupy' needs an NVIDIA GPU), e.g.
+#     KERASBOOK_BACKEND=strict python -m pytest tests
+# Tests that only make sense on NumPy carry @pytest.mark.numpy_only("why").
+
+SESSION_BACKEND = kerasbook.backend.backend()
+
+
+@functools.cache
+def cuda_usable():
+    """True when CuPy is installed and can allocate on a CUDA device."""
+    try:
+        import cupy
+        if not cupy.cuda.is_available():
+            return False
+        cupy.zeros(1).get()
+        return True
+    except Exception:  # ImportError, CUDARuntimeError (no driver), …
+        return False
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "numpy_only(reason): skip unless the session's backend is NumPy")
+
+
+def pytest_collection_modifyitems(config, items):
+    if SESSION_BACKEND == "cupy" and not cuda_usable():
+        skip = pytest.mark.skip(reason="KERASBOOK_BACKEND=cupy: no usable CUDA device")
+        for item in items:
+            item.add_marker(skip)
+        return
+    if SESSION_BACKEND != "numpy":
+        for item in items:
+            marker = item.get_closest_marker("numpy_only")
+            if marker is not None:
+                reason = marker.args[0] if marker.args else "NumPy only"
+                item.add_marker(pytest.mark.skip(reason=f"{reason} (session backend: {SESSION_BACKEND})"))
+
+
+@pytest.fixture(params=["numpy", "strict", "cupy"])
+def backend(request):
+    """Run the test once per backend: 'numpy', 'strict' (CuPy's rules on the CPU) and 'cupy'.
+
+    The backend is switched before the test and the session's backend restored after.
+    """
+    if request.param == "cupy" and not cuda_usable():
+        pytest.skip("no usable CUDA device")
+    kerasbook.backend.set_backend(request.param)
+    yield request.param
+    kerasbook.backend.set_backend(SESSION_BACKEND)
