@@ -127,6 +127,8 @@ def test_zero_pad2d_and_its_gradient():
 def test_errors_say_what_was_expected():
     with pytest.raises(ValueError, match=r"expected input \(batch, h, w, in\).*\(2, 5, 3\)"):
         conv2d(np.zeros((2, 5, 3)), np.zeros((3, 3, 3, 4)))
+    with pytest.raises(ValueError, match=r"conv1d expected input \(batch, steps, in\).*\(2, 5, 5, 3\)"):
+        conv1d(np.zeros((2, 5, 5, 3)), np.zeros((3, 3, 4)))
     with pytest.raises(ValueError, match="smaller than the kernel"):
         conv2d(np.zeros((1, 2, 5, 1)), np.zeros((3, 3, 1, 1)))
     with pytest.raises(ValueError, match="padding 'valid' or 'same'"):

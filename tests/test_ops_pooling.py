@@ -99,5 +99,9 @@ def test_float32_stays_float32():
 def test_errors_say_what_was_expected():
     with pytest.raises(ValueError, match="padding 'valid' or 'same'"):
         max_pool2d(np.zeros((1, 4, 4, 1)), padding="full")
+    with pytest.raises(ValueError, match=r"MaxPool2D expected input \(batch, h, w, channels\).*\(4, 4, 1\)"):
+        max_pool2d(np.zeros((4, 4, 1)))
+    with pytest.raises(ValueError, match=r"1-D pooling expected input \(batch, steps, channels\)"):
+        average_pool1d(np.zeros((1, 4, 4, 1)))
     with pytest.raises(ValueError, match="smaller than the pool"):
         average_pool2d(np.zeros((1, 1, 4, 1)), (2, 2))

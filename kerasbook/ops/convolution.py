@@ -209,6 +209,9 @@ def conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
     `padding` is 'valid', 'same', or 'causal' (zeros only before, so that step
     t sees no step after t).
     """
+    if len(x.shape) != 3 or len(kernel.shape) != 3:
+        raise ValueError("conv1d expected input (batch, steps, in) and kernel (k, in, out), "
+                         f"received shapes {tuple(x.shape)} and {tuple(kernel.shape)}.")
     strides, dilation_rate = as_single(strides, "strides"), as_single(dilation_rate, "dilation_rate")
     n, steps, channels = x.shape
     k, _, filters = kernel.shape

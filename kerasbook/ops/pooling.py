@@ -27,6 +27,8 @@ class _Pool2D(Function):
 
     def plan(self, x):
         """Work out the padding for images shaped like `x`."""
+        if x.ndim != 4:
+            raise ValueError(f"{type(self).__name__} expected input (batch, h, w, channels), received shape {x.shape}.")
         self.x_shape = x.shape
         self.pads = tuple(padding_amounts(x.shape[1 + a], self.pool_size[a], self.strides[a], self.padding)
                           for a in range(2))
@@ -106,6 +108,8 @@ def average_pool2d(x, pool_size=(2, 2), strides=None, padding="valid"):
 
 def _pool1d(pool2d, x, pool_size, strides, padding):
     """A 1-D pool of (batch, steps, channels) is a 2-D pool of an image one pixel tall."""
+    if len(x.shape) != 3:
+        raise ValueError(f"1-D pooling expected input (batch, steps, channels), received shape {tuple(x.shape)}.")
     pool_size = as_single(pool_size, "pool_size")
     strides = pool_size if strides is None else as_single(strides, "strides")
     n, steps, channels = x.shape
