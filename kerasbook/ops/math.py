@@ -5,6 +5,8 @@ op; the lower-case function beside it is what callers use.
 """
 import itertools
 
+import numpy
+
 from ..backend.array_module import xp_of as _xp
 from .function import Function, sum_to_shape
 from .tensor import Tensor, as_array
@@ -322,20 +324,28 @@ class Cast(Function):
         return (g.astype(self.input_dtype),)
 
 
+def _operands(a, b):
+    """A NumPy array beside a tensor goes where the backend keeps tensors (nothing moves on NumPy).
+
+    So ``tensor * numpy_weights`` in a custom loss works on a GPU too, as Keras converts it.
+    """
+    return [as_array(x) if isinstance(x, numpy.ndarray) else x for x in (a, b)]
+
+
 def add(a, b):
-    return Add()(a, b)
+    return Add()(*_operands(a, b))
 
 
 def subtract(a, b):
-    return Subtract()(a, b)
+    return Subtract()(*_operands(a, b))
 
 
 def multiply(a, b):
-    return Multiply()(a, b)
+    return Multiply()(*_operands(a, b))
 
 
 def divide(a, b):
-    return Divide()(a, b)
+    return Divide()(*_operands(a, b))
 
 
 def negative(a):
@@ -371,15 +381,15 @@ def clip(a, min_value, max_value):
 
 
 def maximum(a, b):
-    return Maximum()(a, b)
+    return Maximum()(*_operands(a, b))
 
 
 def minimum(a, b):
-    return Minimum()(a, b)
+    return Minimum()(*_operands(a, b))
 
 
 def matmul(a, b):
-    return MatMul()(a, b)
+    return MatMul()(*_operands(a, b))
 
 
 def sum(a, axis=None, keepdims=False):  # noqa: A001 - Keras's name
