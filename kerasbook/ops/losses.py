@@ -31,10 +31,11 @@ def categorical_crossentropy(y_true, y_pred):
 
 def sparse_categorical_crossentropy(y_true, y_pred):
     """Cross-entropy against integer class labels, shaped like y_pred without its last axis."""
-    return categorical_crossentropy(one_hot(y_true, y_pred.shape[-1], y_pred.dtype, y_pred.ndim), y_pred)
+    module = m._xp(y_pred.data if isinstance(y_pred, m.Tensor) else y_pred)
+    return categorical_crossentropy(one_hot(y_true, y_pred.shape[-1], y_pred.dtype, y_pred.ndim, module), y_pred)
 
 
-def one_hot(labels, num_classes, dtype, output_ndim=None):
+def one_hot(labels, num_classes, dtype, output_ndim=None, module=None):
     """Integer labels to one-hot rows.
 
     As in Keras, a trailing axis of 1 is dropped when the labels have as many axes
@@ -45,5 +46,5 @@ def one_hot(labels, num_classes, dtype, output_ndim=None):
     keeps_rank = output_ndim is None or labels.ndim == output_ndim
     if labels.ndim > 0 and labels.shape[-1] == 1 and keeps_rank:
         labels = labels.reshape(labels.shape[:-1])
-    xp = m._xp(labels)
+    xp = module or m._xp(labels)  # the predictions' module: host labels index a device eye, as CuPy allows
     return m.Tensor(xp.eye(num_classes, dtype=dtype)[labels.astype("int64")])
