@@ -551,3 +551,21 @@ def test_class_ids_out_of_range_are_refused_before_training(backend):
         wrong = labels.copy()
         wrong[5] = bad
         on(backend, run, wrong)
+
+
+def host_arrays_beside_tensors():
+    """NumPy arrays a user writes into a loss or next to a tensor go to the device, as Keras converts them."""
+    prediction = Tensor(to_device(host((4, 3), 0.05, 1.0)), requires_grad=True)
+    weights = np.array([1.0, 2.0, 0.5], dtype="float32")
+    with GradientTape() as tape:
+        weighted = K.mean(prediction * weights + np.ones((4, 3), "float32") - weights, axis=-1)
+        product = np.ones((2, 4), "float32") @ prediction
+        sparse = losses.sparse_categorical_crossentropy(np.array([0, 2, 1, 1]), prediction)
+        total = K.sum(weighted) + K.sum(product) + K.sum(K.maximum(prediction, weights)) + K.sum(sparse)
+    (grad,) = tape.gradient(total, [prediction])
+    assert all(on_device(t.data) for t in (weighted, product, sparse)) and on_device(grad)
+    return [to_numpy(t.data) for t in (weighted, product, sparse, total)] + [to_numpy(grad)]
+
+
+def test_numpy_arrays_beside_tensors_move_to_the_device(backend):
+    assert_same(on(backend, host_arrays_beside_tensors), on("numpy", host_arrays_beside_tensors), backend)
