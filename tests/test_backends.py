@@ -521,6 +521,7 @@ def test_callbacks_run_like_numpy(backend, tmp_path, capsys):
 def keras_backend_functions():
     v = K.variable(np.array([[1.0, -2.0], [3.0, 0.5]]))
     c = K.constant([[0.5, 0.5], [1.0, 2.0]])
+    assert on_device(K.variable(to_device(np.ones(2))).data) and on_device(K.constant(c).data)
     with GradientTape() as tape:
         loss = K.mean(K.square(v - c)) + K.sum(K.abs(v)) * K.std(v)
     (grad,) = tape.gradient(loss, [v])

@@ -4,8 +4,6 @@
 and metrics with (``K.mean``, ``K.square``, …). They are the differentiable ops of
 `kerasbook.ops`, so code written with them trains.
 """
-import numpy as _numpy
-
 from .array_module import (
     backend, epsilon, floatx, image_data_format, set_backend, set_epsilon, set_floatx, to_device,
     to_numpy, xp, xp_of,
@@ -27,12 +25,12 @@ def _data(x):
 
 
 def variable(value, dtype=None, name=None):
-    """A trainable variable holding `value`."""
-    return Variable(_numpy.asarray(value), name=name or "variable", dtype=dtype)
+    """A trainable variable holding `value` (a list, a NumPy or a device array, a tensor)."""
+    return Variable(to_device(_data(value)), name=name or "variable", dtype=dtype)
 
 
 def constant(value, dtype=None):
-    return Tensor(xp().asarray(value, dtype=dtype or floatx()))
+    return Tensor(to_device(_data(value), dtype=dtype or floatx()))
 
 
 def zeros(shape, dtype=None):
