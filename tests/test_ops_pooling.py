@@ -90,10 +90,13 @@ def test_global_pooling_reduces_every_step_or_pixel(shape):
     check_gradients(global_average_pool, [x])
 
 
-def test_float32_stays_float32():
+def test_float32_stays_float32_and_integer_pixels_become_floats():
     x = rng.standard_normal((2, 6, 6, 3)).astype(np.float32)
     assert max_pool2d(x, padding="same").dtype == np.float32
     assert average_pool2d(x, padding="same").dtype == np.float32
+    pixels = np.array([[3, 200], [0, 7]], dtype=np.uint8).reshape(1, 2, 2, 1)
+    assert max_pool2d(pixels, (3, 3), padding="same").numpy().ravel().tolist() == [200.0]
+    assert average_pool2d(pixels, padding="same").dtype == np.float32
 
 
 def test_errors_say_what_was_expected():

@@ -9,10 +9,10 @@ gradient to the pixel at that offset; overlapping windows simply add up.
 Padding follows Keras: 'same' pads max pooling with -inf and average pooling
 with zeros that are left out of the count.
 """
-from ..backend.array_module import xp_of
+from ..backend.array_module import floatx, xp_of
 from .convolution import as_pair, as_single, padding_amounts, sliding_windows
 from .function import Function
-from .math import max as reduce_max, mean, reshape
+from .math import cast, max as reduce_max, mean, reshape
 
 
 class _Pool2D(Function):
@@ -96,14 +96,19 @@ class AveragePool2D(_Pool2D):
         return (self.crop(grad),)
 
 
+def _floats(x):
+    """Integer images (uint8 pixels, say) are pooled as floatx, as Keras layers cast them."""
+    return x if x.dtype.kind == "f" else cast(x, floatx())
+
+
 def max_pool2d(x, pool_size=(2, 2), strides=None, padding="valid"):
     """Max pooling of (batch, h, w, channels); `strides` defaults to `pool_size`, as in Keras."""
-    return MaxPool2D(pool_size, strides, padding)(x)
+    return MaxPool2D(pool_size, strides, padding)(_floats(x))
 
 
 def average_pool2d(x, pool_size=(2, 2), strides=None, padding="valid"):
     """Average pooling of (batch, h, w, channels); 'same' padding is left out of each mean."""
-    return AveragePool2D(pool_size, strides, padding)(x)
+    return AveragePool2D(pool_size, strides, padding)(_floats(x))
 
 
 def _pool1d(pool2d, x, pool_size, strides, padding):
