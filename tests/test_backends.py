@@ -132,17 +132,17 @@ def test_strict_counts_copies_between_host_and_device():
 
 
 def test_array_module_functions_know_each_backend():
-    set_backend("strict")
-    try:
+    def make():
         a = to_device(np.arange(3.0), dtype="float32")
         assert isinstance(a, strict.ndarray) and a.dtype == np.float32
         assert xp_of(a) is strict and xp_of(np.ones(2)) is np and xp_of(2.0) is np
         assert isinstance(to_numpy(a), np.ndarray)
         assert K.backend() == "strict" and xp() is strict
-    finally:
-        set_backend("numpy")
-    assert xp_of(a) is strict  # a strict array still knows its module after the switch
-    moved = to_device(a)  # from another backend's device, through the host
+        return a
+
+    a = on("strict", make)
+    assert xp_of(a) is strict  # a strict array still knows its module after a switch
+    moved = on("numpy", to_device, a)  # from another backend's device, through the host
     assert type(moved) is np.ndarray and xp_of(moved) is np
 
 
