@@ -96,6 +96,7 @@ def test_strict_reductions_and_elements_stay_on_the_device():
     for value in (a.sum(), a[1, 2], a.max(), strict.sum(a), a.argmax()):
         assert isinstance(value, strict.ndarray) and value.ndim == 0
     assert float(a.sum()) == 15.0 and int(a.argmax()) == 5 and bool(a[0, 1])
+    assert f"{a.sum():.1f}" == "15.0"
 
 
 def test_strict_ufunc_methods_are_cupys():

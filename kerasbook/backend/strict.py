@@ -94,7 +94,7 @@ class StrictArray:
     def __array__(self, dtype=None, copy=None):
         raise TypeError(_IMPLICIT)
 
-    def __array_function__(self, func, types, args, kwargs):
+    def __array_function__(self, func, kinds, args, kwargs):
         raise TypeError(f"numpy.{func.__name__} was called on a device array; use the array module instead "
                         f"(xp_of(array).{func.__name__}).")
 
@@ -138,6 +138,10 @@ class StrictArray:
     def __complex__(self):
         _to_host()
         return complex(self._array)
+
+    def __format__(self, spec):
+        _to_host()
+        return format(self._array[()] if self.ndim == 0 else self._array, spec)
 
     def __repr__(self):
         return f"StrictArray({self._array!r})"
