@@ -161,7 +161,7 @@ def test_gradients_without_bias_or_initial_state(cell):
 
 
 @pytest.mark.parametrize("cell", ["lstm", "gru", "simple_rnn"])
-@pytest.mark.parametrize("act, rec", [("relu", "hard_sigmoid"), ("linear", "tanh")])
+@pytest.mark.parametrize("act, rec", [("relu", "hard_sigmoid"), ("linear", "tanh"), ("tanh", "relu")])
 def test_gradients_with_other_activations(cell, act, rec):
     arrays = make(cell, np.random.default_rng(6))
     activations = {"activation": act} if cell == "simple_rnn" else {"activation": act, "recurrent_activation": rec}

@@ -64,7 +64,7 @@ def _relu(x, out):
 
 
 def _relu_derivative(y):
-    return y > 0
+    return (y > 0).astype(y.dtype)
 
 
 def _linear(x, out):
@@ -190,12 +190,12 @@ class LSTM(Recurrent):
         i, f, o = gates[:, :, 0], gates[:, :, 1], gates[:, :, 3]
         # The gradient of each gate's pre-activation is (the gradient of c_t for
         # i, f and c; of h_t for o) times a local derivative known from forward.
-        local = xp.empty_like(gates)
-        local[:, :, 0] = g * self.gate_derivative(i)
-        local[:, :, 1] = c[:-1] * self.gate_derivative(f)
-        local[:, :, 2] = i * self.activation_derivative(g)
-        local[:, :, 3] = tanh_c * self.gate_derivative(o)
-        h_to_c = o * self.activation_derivative(tanh_c)
+        local = self.gate_derivative(gates)
+        local[:, :, 0] *= g
+        local[:, :, 1] *= c[:-1]
+        xp.multiply(i, self.activation_derivative(g), out=local[:, :, 2])
+        local[:, :, 3] *= tanh_c
+        dh_dc = o * self.activation_derivative(tanh_c)  # how h_t moves with c_t
         grad_gates = xp.empty_like(gates)
         recurrent_kernel_t = self.transposed_recurrent_kernel()
         grad_h = xp.zeros_like(h[0])
@@ -203,7 +203,7 @@ class LSTM(Recurrent):
         for t in reversed(range(gates.shape[0])):
             grad_h += grad_h_from_outputs[t]
             grad_c += grad_c_from_outputs[t]
-            grad_c += grad_h * h_to_c[t]
+            grad_c += grad_h * dh_dc[t]
             xp.multiply(grad_c[:, None], local[t, :, :3], out=grad_gates[t, :, :3])
             xp.multiply(grad_h, local[t, :, 3], out=grad_gates[t, :, 3])
             grad_c *= f[t]
