@@ -104,7 +104,11 @@ class Model(Trainer, Layer):
     # --- running the graph -----------------------------------------------------
 
     def call(self, inputs, training=False):
-        tensors = self._flatten_inputs(inputs)
+        values = self.run_graph(self._flatten_inputs(inputs), training)
+        return self._pack_outputs([values[id(symbolic)] for symbolic in self.outputs])
+
+    def run_graph(self, tensors, training=False):
+        """Run every node in order; returns each symbolic tensor's value, keyed by its id."""
         values = {id(symbolic): tensor for symbolic, tensor in zip(self.inputs, tensors)}
         for node in self._nodes:
             if node.is_input or id(node.output_tensors[0]) in values:
@@ -113,7 +117,7 @@ class Model(Trainer, Layer):
             results = flatten(node.layer(arguments, training=training, **node.call_kwargs))
             for symbolic, result in zip(node.output_tensors, results):
                 values[id(symbolic)] = result
-        return self._pack_outputs([values[id(symbolic)] for symbolic in self.outputs])
+        return values
 
     def compute_output_shape(self, input_shape):
         shapes = input_shape if len(self.inputs) > 1 else [input_shape]

@@ -11,7 +11,6 @@ import numpy
 
 from ..backend.array_module import to_device, to_numpy
 from ..engine.input_layer import InputLayer
-from ..engine.keras_tensor import flatten, map_structure
 from ..engine.summary import layer_rows
 from ..ops import GradientTape, Tensor
 from ..ops import math as ops
@@ -57,16 +56,9 @@ class Inspector:
     def _run(self, xs, ys):
         """Every layer's output (first call in the model) and the gradient norm of its trainable weights."""
         model = self.model
-        values = {id(symbolic): Tensor(to_device(array)) for symbolic, array in zip(model.inputs, xs)}
         variables = [w for layer in self.layers for w in layer.trainable_weights]
         with GradientTape() as tape:
-            for node in model._nodes:
-                if node.is_input or id(node.output_tensors[0]) in values:
-                    continue
-                arguments = map_structure(lambda symbolic: values[id(symbolic)], node.inputs)
-                results = flatten(node.layer(arguments, training=False, **node.call_kwargs))
-                for symbolic, result in zip(node.output_tensors, results):
-                    values[id(symbolic)] = result
+            values = model.run_graph([Tensor(to_device(array)) for array in xs], training=False)
             outputs = [values[id(symbolic)] for symbolic in model.outputs]
             if ys is not None:
                 target, _ = model._loss(ys, outputs)
