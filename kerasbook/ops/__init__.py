@@ -10,3 +10,7 @@ from .activations import (
     elu, hard_sigmoid, leaky_relu, linear, relu, selu, sigmoid, softmax, softplus, softsign, tanh,
 )
 from .nn import dense, dropout
+from .convolution import conv1d, conv2d, zero_pad2d
+from .embedding import embedding
+from .pooling import average_pool1d, average_pool2d, global_average_pool, global_max_pool, max_pool1d, max_pool2d
+from .recurrent import gru, lstm, simple_rnn
