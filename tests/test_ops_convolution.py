@@ -102,7 +102,7 @@ def test_processing_the_batch_in_pieces_changes_nothing(monkeypatch):
     x = rng.standard_normal((5, 6, 6, 2))
     kernel, bias = rng.standard_normal((3, 3, 2, 3)), rng.standard_normal(3)
     whole = check_gradients(lambda *a: conv2d(*a, strides=2, padding="same"), [x, kernel, bias])
-    monkeypatch.setattr(convolution, "_PATCH_VALUES_PER_PIECE", 100)  # one image per piece
+    monkeypatch.setattr(convolution, "_PATCH_VALUES_PER_PIECE", {"cpu": 100, "gpu": 100})  # one image per piece
     pieces = check_gradients(lambda *a: conv2d(*a, strides=2, padding="same"), [x, kernel, bias])
     for a, b in zip(whole, pieces):
         np.testing.assert_allclose(a, b, atol=1e-12)

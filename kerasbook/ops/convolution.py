@@ -24,9 +24,10 @@ from ..backend.array_module import xp_of
 from .function import Function
 from .math import reshape
 
-# Unfold this many patch values at a time (8 MB of float32): small enough for
-# the cache, big enough for fast BLAS (measured in benchmarks/conv_ops.py).
-_PATCH_VALUES_PER_PIECE = 2 ** 21
+# Unfold this many patch values at a time. On the CPU 8 MB of float32 stays in
+# the cache and is big enough for fast BLAS (measured in benchmarks/conv_ops.py);
+# a GPU wants few, large matrix products instead (512 MB).
+_PATCH_VALUES_PER_PIECE = {"cpu": 2 ** 21, "gpu": 2 ** 27}
 
 
 def output_length(length, window, stride, padding, dilation=1):
@@ -71,9 +72,10 @@ def sliding_windows(x, window, strides=(1, 1), dilation=(1, 1)):
     return xp_of(x).lib.stride_tricks.as_strided(x, shape, steps)
 
 
-def _pieces(batch_size, values_per_image):
+def _pieces(batch_size, values_per_image, array):
     """Slices of the batch whose unfolded patches stay under the size budget."""
-    step = max(1, _PATCH_VALUES_PER_PIECE // values_per_image)
+    budget = _PATCH_VALUES_PER_PIECE["gpu" if xp_of(array).__name__ == "cupy" else "cpu"]
+    step = max(1, budget // values_per_image)
     return [slice(start, start + step) for start in range(0, batch_size, step)]
 
 
@@ -91,7 +93,7 @@ def _correlate(x, kernel, strides, dilation):
     n, out_h, out_w = windows.shape[:3]
     y = xp.empty((n, out_h, out_w, filters), dtype=xp.result_type(x.dtype, kernel.dtype))
     matrix = kernel.reshape(-1, filters)
-    for piece in _pieces(n, windows[0].size):
+    for piece in _pieces(n, windows[0].size, windows):
         y[piece] = (_patch_matrix(windows[piece]) @ matrix).reshape(y[piece].shape)
     return y
 
@@ -152,7 +154,7 @@ class Conv2D(Function):
         kh, kw, channels, filters = self.kernel.shape
         windows = sliding_windows(self.padded, (kh, kw), self.strides, self.dilation)
         grad = xp_of(g).zeros((kh * kw * channels, filters), dtype=g.dtype)
-        for piece in _pieces(len(g), windows[0].size):
+        for piece in _pieces(len(g), windows[0].size, g):
             grad += _patch_matrix(windows[piece]).T @ g[piece].reshape(-1, filters)
         return grad.reshape(self.kernel.shape)
 
