@@ -69,8 +69,20 @@ def execute(path, timeout=600):
     return seconds
 
 
+def quiet_blas():
+    """One BLAS thread per kernel, unless the caller chose otherwise.
+
+    kerasbook's matrices are small: on a busy 2-core machine OpenBLAS's threads spin
+    waiting for each other and a notebook runs up to 10 times slower. One thread gives
+    the same numbers and steady timings. `notebooks/conftest.py` does the same for nbval.
+    """
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+
+
 def main(patterns):
     os.environ.pop("KERASBOOK_BACKEND", None)  # the saved outputs are NumPy's; notebook 10 asks for CuPy itself
+    quiet_blas()
     paths = notebook_paths(patterns)
     if not paths:
         sys.exit(f"No notebook in {NOTEBOOKS} matches {patterns}.")
