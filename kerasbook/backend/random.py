@@ -3,7 +3,7 @@ import random as python_random
 
 import numpy
 
-from .array_module import floatx, to_device
+from .array_module import backend, floatx, to_device
 
 _generator = {"rng": numpy.random.default_rng()}
 
@@ -16,6 +16,7 @@ def set_random_seed(seed):
     """
     python_random.seed(seed)
     numpy.random.seed(seed)
+    _generator.clear()
     _generator["rng"] = numpy.random.default_rng(seed)
 
 
@@ -64,9 +65,23 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None):
 
 
 def dropout_mask(shape, rate, dtype=None):
-    """A mask of 0 and 1/(1-rate): kept units are scaled so the expected sum is unchanged."""
-    keep = generator().random(size=shape, dtype=numpy.float32) >= rate
-    return _on_device(keep / numpy.float32(1.0 - rate), dtype)
+    """A mask of 0 and 1/(1-rate): kept units are scaled so the expected sum is unchanged.
+
+    On a GPU the mask is drawn there, from a device generator seeded by the host
+    one: copying a fresh mask over every step would cost more than the layer.
+    """
+    if backend() == "cupy":
+        draws = _device_generator().random(size=shape, dtype=numpy.float32)
+    else:
+        draws = to_device(generator().random(size=shape, dtype=numpy.float32))
+    return (draws >= rate).astype(dtype or floatx()) * (1.0 / (1.0 - rate))
+
+
+def _device_generator():
+    if "device" not in _generator:
+        import cupy
+        _generator["device"] = cupy.random.default_rng(int(generator().integers(2 ** 63)))
+    return _generator["device"]
 
 
 def permutation(n):
