@@ -1,5 +1,14 @@
-"""Shared fixtures: every test starts from the same seed, names and float type."""
+"""Shared fixtures: every test starts from the same seed, names and float type.
+
+One BLAS thread, set before NumPy loads: the tests' matrices are small, and on a
+2-core machine shared with another busy process OpenBLAS's two spinning threads
+made an LSTM test 8 times slower (measured). Benchmarks keep both threads.
+"""
 import functools
+import os
+
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
 
 import pytest
 
