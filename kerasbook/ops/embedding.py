@@ -43,6 +43,7 @@ class Embedding(Function):
         self.name = name
 
     def forward(self, indices, embeddings):
+        indices = xp_of(embeddings).asarray(indices)  # to the device the table is on
         self.check_range(indices, embeddings.shape[0])
         self.indices, self.shape = indices, embeddings.shape
         return embeddings[indices]
