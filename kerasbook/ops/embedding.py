@@ -13,11 +13,16 @@ from .function import Function
 def scatter_add_rows(indices, rows, shape):
     """A zero matrix of `shape` with each of `rows` added into row ``indices[k]``.
 
-    Rows are sorted by index so equal indices form runs. Each pass adds every
+    On a GPU, ``add.at``'s atomic adds are the fast way. On the CPU, rows are
+    sorted by index so equal indices form runs; each pass adds every
     odd-placed row of a run into the row before it and drops it, halving every
-    run; after log2(longest run) passes each run is one row holding its sum.
+    run, so after log2(longest run) passes each run is one row holding its sum.
     """
     xp = xp_of(rows)
+    if xp.__name__ == "cupy":
+        grad = xp.zeros(shape, dtype=rows.dtype)
+        xp.add.at(grad, indices, rows)
+        return grad
     order = xp.argsort(indices)
     indices, rows = indices[order], rows[order]
     while True:
