@@ -137,7 +137,8 @@ class Orthogonal(Initializer):
         q *= numpy.sign(numpy.diag(r))
         if rows < cols:
             q = q.T
-        return to_device((self.gain * q.reshape(shape)).astype(dtype or floatx()))
+        # QR gives a column-major matrix: store it row-major like every other weight.
+        return to_device(numpy.ascontiguousarray(self.gain * q.reshape(shape), dtype=dtype or floatx()))
 
 
 _BY_NAME = {
