@@ -47,8 +47,27 @@ def matmul_gflops(m, k, n, repeats=20):
 
 
 def peak_rss_mib():
-    """Peak resident memory of this process so far (Linux reports KiB)."""
+    """Peak resident memory of this process so far (Linux reports KiB).
+
+    Linux carries ru_maxrss across fork and exec: a child reports at least its parent's
+    peak. Measure children with `own_peak_rss_mib`.
+    """
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def own_peak_rss_mib():
+    """Peak resident memory of this program alone, not inherited from the process that started it.
+
+    Linux's VmHWM starts afresh at exec; elsewhere this falls back to `peak_rss_mib`.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return peak_rss_mib()
 
 
 def torch_or_none():
@@ -67,3 +86,18 @@ def print_table(rows, headers):
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in rows:
         print("| " + " | ".join(f"{str(c):<{w}}" for c, w in zip(row, widths)) + " |")
+
+
+def subnormal_count(arrays):
+    """How many values of these float arrays are denormal (tiny, and slow in every op that reads them).
+
+    RMSprop's running averages decay into denormals once a weight's gradient stays zero
+    (PyTorch's ``sqrt(v) + eps`` then crawls); a benchmark should say when that happened.
+    """
+    count = 0
+    for array in arrays:
+        array = numpy.asarray(array)
+        if array.dtype.kind == "f":
+            tiny = numpy.finfo(array.dtype).tiny
+            count += int(numpy.count_nonzero((array != 0) & (numpy.abs(array) < tiny)))
+    return count
