@@ -12,10 +12,12 @@ PyTorch eager running the same network on the same random data:
   and an Embedding + LSTM(256) question encoder, 1000 answers, RMSprop, batch 8.
 
 Speed: samples per second over a fixed number of batches, contenders measured in
-turns within one process, best of the repeats (benchmarks/harness.py). Memory: the
-peak resident size (VmHWM) of a fresh child process that imports one library,
-builds the model and runs a few batches of one phase; this includes the library's
-own import (measured alone in a child too, printed under the table).
+turns within one process, best of the repeats (benchmarks/harness.py). Each workload
+runs in a fresh process: how earlier work left the C memory allocator changes
+kerasbook's speed by up to 2x (benchmarks/README.md). Memory: the peak resident size
+(VmHWM) of a fresh child process that imports one library, builds the model and runs
+a few batches of one phase; this includes the library's own import (measured alone
+in a child too, printed under the table).
 
 Run: python benchmarks/models.py [--quick] [vgg lstm conv1d vqa]
      python benchmarks/models.py --profile vgg      (cProfile of one kerasbook training epoch)
@@ -40,6 +42,7 @@ from gpu import EMBEDDING, TOKENS, VOCABULARY, image_data, kerasbook_lstm, keras
 from harness import alternate, own_peak_rss_mib, print_table, subnormal_count, torch_or_none
 
 MEMORY_STEPS = 3  # batches per run in a memory child: enough to reach the steady state
+REPORT = "report: "  # how a child process starts the line that carries its result
 
 
 # --- the models that benchmarks/gpu.py does not have ----------------------------------
@@ -213,13 +216,24 @@ def contender_runs(name, workload, batch, data, torch):
 
 # --- measuring ------------------------------------------------------------------------
 
+def child(arguments, quick):
+    """Run this script again in a fresh process: echo what it prints, return what it reports."""
+    command = [sys.executable, __file__, *arguments] + (["--quick"] if quick else [])
+    report = None
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+        for line in process.stdout:
+            if line.startswith(REPORT):
+                report = json.loads(line[len(REPORT):])
+            else:
+                print(line, end="", flush=True)
+    if process.returncode or report is None:
+        raise RuntimeError(f"python {' '.join(command[1:])} failed (exit status {process.returncode}).")
+    return report
+
+
 def memory_child(name, batch, contender, phase, quick):
     """Peak RSS in MiB of a fresh process running one phase of one contender ('import' for the import alone)."""
-    command = [sys.executable, __file__, "--one", name, str(batch), contender, phase] + (["--quick"] if quick else [])
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode:
-        raise RuntimeError(f"{' '.join(command[1:])} failed:\n{done.stderr}")
-    return json.loads(done.stdout.splitlines()[-1])["peak_mib"]
+    return child(["--one", name, str(batch), contender, phase], quick)
 
 
 def one(name, batch, contender, phase, quick):
@@ -234,7 +248,7 @@ def one(name, batch, contender, phase, quick):
         del data
         for _ in range(2):
             (runs.train if phase == "train" else runs.infer)()
-    print(json.dumps({"peak_mib": own_peak_rss_mib()}))
+    print(REPORT + json.dumps(own_peak_rss_mib()))
 
 
 def measure(name, quick):
@@ -261,16 +275,20 @@ def measure(name, quick):
         del runs, data
         for phase in ("train", "inference"):
             memory = {contender: memory_child(name, batch, contender, phase, quick) for contender in contenders}
-            ours = rates[phase]["kerasbook"]
             for theirs in contenders[1:] or [None]:
                 title = workload.title + (" (PyTorch channels_last)" if theirs == "pytorch channels_last" else "")
-                speed = [f"{ours:,.1f}", "-", "-"] if theirs is None else \
-                    [f"{ours:,.1f}", f"{rates[phase][theirs]:,.1f}", f"{ours / rates[phase][theirs]:.2f}"]
-                mib = [f"{memory['kerasbook']:,.0f}", "-", "-"] if theirs is None else \
-                    [f"{memory['kerasbook']:,.0f}", f"{memory[theirs]:,.0f}", f"{memory['kerasbook'] / memory[theirs]:.2f}"]
-                rows.append([title, batch, phase, *speed, *mib])
+                rows.append([title, batch, phase,
+                             *side_by_side(rates[phase]["kerasbook"], rates[phase].get(theirs), "{:,.1f}"),
+                             *side_by_side(memory["kerasbook"], memory.get(theirs), "{:,.0f}")])
                 print(" | ".join(str(cell) for cell in rows[-1]), flush=True)
     return rows
+
+
+def side_by_side(ours, theirs, form):
+    """Table cells: kerasbook's number, PyTorch's (None when it is not installed) and their ratio."""
+    if theirs is None:
+        return [form.format(ours), "-", "-"]
+    return [form.format(ours), form.format(theirs), f"{ours / theirs:.2f}"]
 
 
 def profile(name):
@@ -300,10 +318,14 @@ def main():
     parser.add_argument("--profile", action="store_true", help="cProfile one kerasbook training epoch instead")
     parser.add_argument("--one", nargs=4, metavar=("WORKLOAD", "BATCH", "CONTENDER", "PHASE"),
                         help="internal: the child process that measures one contender's peak memory")
+    parser.add_argument("--rows", action="store_true", help="internal: the child process that measures a workload")
     args = parser.parse_args()
     if args.one:
         name, batch, contender, phase = args.one
         return one(name, int(batch), contender, phase, args.quick)
+    if args.rows:
+        print(REPORT + json.dumps(measure(ALIASES.get(args.workloads[0], args.workloads[0]), args.quick)))
+        return 0
     names = [ALIASES.get(name.lower(), name.lower()) for name in args.workloads] or list(WORKLOADS)
     unknown = [name for name in names if name not in WORKLOADS]
     if unknown:
@@ -318,7 +340,9 @@ def main():
           f"\nLoad average at the start: {load_average()}\n", flush=True)
     rows = []
     for name in names:
-        rows += measure(name, args.quick)
+        # Each workload in a fresh process: what earlier workloads left in the memory allocator
+        # changes kerasbook's speed by up to 2x (benchmarks/README.md, "Page faults").
+        rows += child([name, "--rows"], args.quick)
     print()
     print_table(rows, ["workload", "batch", "phase", "kerasbook samples/s", "PyTorch samples/s", "kerasbook / PyTorch",
                        "peak MiB kerasbook", "peak MiB PyTorch", "kerasbook / PyTorch"])
