@@ -4,12 +4,15 @@
 and metrics with (``K.mean``, ``K.square``, …). They are the differentiable ops of
 `kerasbook.ops`, so code written with them trains.
 """
+from .allocator import keep_freed_memory
 from .array_module import (
     backend, epsilon, floatx, image_data_format, set_backend, set_epsilon, set_floatx, to_device,
     to_numpy, xp, xp_of,
 )
 from .naming import clear_session, unique_name
 from .random import set_random_seed
+
+keep_freed_memory()
 # The ops below import the modules above, which are already loaded at this point.
 from ..ops import (  # noqa: E402
     Tensor, Variable, abs, cast, clip, concatenate, elu, exp, hard_sigmoid, log, max, maximum,
