@@ -13,7 +13,9 @@ import time
 import numpy as np
 
 from kerasbook.ops import dense, mean, sigmoid
-from kerasbook.ops.embedding import embedding, scatter_add_rows
+from kerasbook.ops.embedding import embedding
+from kerasbook.ops.indexed_slices import sum_duplicates
+from kerasbook.optimizers import SGD
 from kerasbook.ops.losses import binary_crossentropy
 from kerasbook.ops.recurrent import GRU, LSTM, SimpleRNN, lstm
 from kerasbook.ops.tape import GradientTape
@@ -53,7 +55,7 @@ def time_ops(rng):
 
 
 def time_embedding_gradient(rng):
-    print("embedding gradient (batch, indices)   scatter_add_rows   np.add.at")
+    print("embedding gradient (batch, indices)   sum_duplicates     np.add.at (dense)")
     for name, draw in (("text-like", token_ids), ("uniform", lambda r, b: r.integers(0, VOCABULARY, (b, STEPS)))):
         for batch in (16, 64):
             indices = draw(rng, batch).reshape(-1)
@@ -63,7 +65,7 @@ def time_embedding_gradient(rng):
                 grad = np.zeros((VOCABULARY, EMBEDDING), np.float32)
                 np.add.at(grad, indices, rows)
 
-            ours = best_of(5, lambda: scatter_add_rows(indices, rows, (VOCABULARY, EMBEDDING)))
+            ours = best_of(5, lambda: sum_duplicates(indices, rows))
             numpy_add_at = best_of(5, add_at)
             print(f"{name:10} ({batch:2})                 {ours:8.2f} ms {numpy_add_at:10.2f} ms"
                   f"   ({numpy_add_at / ours:.1f}x)")
@@ -74,14 +76,14 @@ def kerasbook_step(rng, batch):
     params = [Tensor(rng.uniform(-0.05, 0.05, size).astype(np.float32), requires_grad=True) for size in
               [(VOCABULARY, EMBEDDING), (EMBEDDING, 4 * UNITS), (UNITS, 4 * UNITS), (4 * UNITS,), (UNITS, 1), (1,)]]
     ids, labels = token_ids(rng, batch), rng.integers(0, 2, (batch, 1)).astype(np.float32)
+    optimizer = SGD(learning_rate=0.01)
 
     def step():
         table, kernel, recurrent_kernel, bias, dense_kernel, dense_bias = params
         with GradientTape() as tape:
             h = lstm(embedding(ids, table), kernel, recurrent_kernel, bias)
             loss = mean(binary_crossentropy(labels, sigmoid(dense(h, dense_kernel, dense_bias))))
-        for param, grad in zip(params, tape.gradient(loss, params)):
-            param.data -= 0.01 * grad
+        optimizer.apply(tape.gradient(loss, params), params)
     return step
 
 

@@ -1,9 +1,10 @@
-"""The embedding op: lookups, the scatter-add gradient against np.add.at, range errors."""
+"""The embedding op: lookups, its row-sparse gradient against np.add.at, range errors."""
 import numpy as np
 import pytest
 
-from kerasbook.ops.embedding import embedding, scatter_add_rows
+from kerasbook.ops.embedding import embedding
 from kerasbook.ops.gradient_check import check_gradients
+from kerasbook.ops.indexed_slices import IndexedSlices
 from kerasbook.ops.tape import GradientTape
 from kerasbook.ops.tensor import Tensor
 
@@ -17,13 +18,15 @@ def test_lookup_of_any_index_shape():
 
 
 @pytest.mark.parametrize("runs", [[1], [1, 2, 3, 4, 5, 8, 37], [64], [2] * 10])
-def test_scatter_add_matches_add_at(runs):
+def test_summed_rows_match_add_at_with_each_index_once(runs):
     rng = np.random.default_rng(len(runs))
     indices = rng.permutation(np.repeat(rng.choice(100, size=len(runs), replace=False), runs))
     rows = rng.normal(size=(indices.size, 6))
     expected = np.zeros((100, 6))
     np.add.at(expected, indices, rows)
-    np.testing.assert_allclose(scatter_add_rows(indices, rows.copy(), (100, 6)), expected, rtol=1e-12)
+    slices = IndexedSlices.from_rows(rows.copy(), indices, (100, 6))
+    assert np.unique(slices.indices).size == slices.indices.size == len(runs)
+    np.testing.assert_allclose(slices.to_dense(), expected, rtol=1e-12)
 
 
 def test_gradient_adds_repeated_indices():
@@ -38,8 +41,9 @@ def test_gradient_leaves_unused_rows_zero_and_float32_stays_float32():
     with GradientTape() as tape:
         loss = embedding(np.array([[1, 4, 1]]), table).sum()
     (grad,) = tape.gradient(loss, [table])
-    assert grad.dtype == np.float32
-    np.testing.assert_array_equal(grad[:, 0], [0, 2, 0, 0, 1, 0])
+    assert isinstance(grad, IndexedSlices) and grad.dtype == np.float32
+    np.testing.assert_array_equal(sorted(grad.indices), [1, 4])
+    np.testing.assert_array_equal(grad.to_dense()[:, 0], [0, 2, 0, 0, 1, 0])
 
 
 @pytest.mark.parametrize("bad", [10, -1])
@@ -59,4 +63,29 @@ def test_no_indices_gives_empty_result_and_zero_gradient():
         result = embedding(np.zeros((2, 0), dtype=int), table)
         loss = result.sum()
     assert result.shape == (2, 0, 2)
-    np.testing.assert_array_equal(tape.gradient(loss, [table])[0], np.zeros((3, 2)))
+    np.testing.assert_array_equal(tape.gradient(loss, [table])[0].to_dense(), np.zeros((3, 2)))
+
+
+def test_two_lookups_of_one_table_give_one_set_of_summed_rows():
+    table = Tensor(np.arange(10.0).reshape(5, 2), requires_grad=True)
+    with GradientTape() as tape:
+        loss = embedding(np.array([0, 3]), table).sum() + 2 * embedding(np.array([3, 4, 4]), table).sum()
+    (grad,) = tape.gradient(loss, [table])
+    assert isinstance(grad, IndexedSlices)
+    assert sorted(grad.indices) == [0, 3, 4]
+    np.testing.assert_array_equal(grad.to_dense()[:, 0], [1, 0, 0, 3, 4])
+
+
+def test_a_table_also_used_densely_gets_a_dense_gradient():
+    table = Tensor(np.ones((4, 2)), requires_grad=True)
+    with GradientTape() as tape:
+        loss = embedding(np.array([1, 1]), table).sum() + (table * 3).sum()
+    (grad,) = tape.gradient(loss, [table])
+    assert isinstance(grad, np.ndarray)
+    np.testing.assert_array_equal(grad[:, 0], [3, 5, 3, 3])
+
+
+def test_a_table_computed_by_an_op_passes_a_dense_gradient_back():
+    rng = np.random.default_rng(1)
+    indices = rng.integers(0, 4, size=(2, 5))
+    check_gradients(lambda t: embedding(indices, t * t), [rng.normal(size=(4, 3))])

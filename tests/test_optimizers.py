@@ -330,3 +330,50 @@ def test_each_optimizer_reduces_a_quadratic(optimizer):
     for _ in range(300):
         optimizer.apply([variable.data - target], [variable])
     assert loss() < 0.75 * start  # Adadelta starts slowly; the others end far lower
+
+
+# --- row-sparse gradients (an embedding table's) ----------------------------------
+
+ROW_SPARSE_CASES = {
+    "sgd": lambda: optimizers.SGD(learning_rate=0.1),
+    "sgd_momentum": lambda: optimizers.SGD(learning_rate=0.1, momentum=0.9, nesterov=True),
+    "rmsprop": lambda: optimizers.RMSprop(),
+    "rmsprop_momentum": lambda: optimizers.RMSprop(momentum=0.5),
+    "rmsprop_centered": lambda: optimizers.RMSprop(centered=True),
+    "adagrad": lambda: optimizers.Adagrad(),
+    "adam": lambda: optimizers.Adam(),
+    "adadelta": lambda: optimizers.Adadelta(learning_rate=1.0),
+    "adagrad_clipvalue": lambda: optimizers.Adagrad(clipvalue=0.2),
+}
+
+
+@pytest.mark.parametrize("make", ROW_SPARSE_CASES.values(), ids=ROW_SPARSE_CASES.keys())
+def test_a_row_sparse_gradient_gives_bit_for_bit_the_dense_result(make):
+    from kerasbook.ops.indexed_slices import IndexedSlices
+    rng = np.random.default_rng(3)
+    table = rng.normal(size=(8, 3)).astype("float32")
+    dense_table, sparse_table = Variable(table, name="dense"), Variable(table, name="sparse")
+    dense_optimizer, sparse_optimizer = make(), make()
+    for rows in ([1, 5], [5, 6, 0], [2], [1, 5]):  # rows come and go; the last step reuses old ones
+        values = rng.normal(size=(len(rows), 3)).astype("float32")
+        slices = IndexedSlices(values, np.array(rows), table.shape)
+        dense_optimizer.apply([slices.to_dense()], [dense_table])
+        sparse_optimizer.apply([slices], [sparse_table])
+        np.testing.assert_array_equal(sparse_table.data, dense_table.data)
+        for sparse_slot, dense_slot in zip(sparse_optimizer.variables(), dense_optimizer.variables()):
+            np.testing.assert_array_equal(sparse_slot, dense_slot)
+    untouched = [3, 4, 7]
+    np.testing.assert_array_equal(sparse_table.data[untouched], table[untouched])
+
+
+@pytest.mark.parametrize("make", [lambda: optimizers.RMSprop(clipnorm=0.5), lambda: optimizers.SGD(global_clipnorm=0.5)],
+                         ids=["clipnorm", "global_clipnorm"])
+def test_a_row_sparse_gradient_is_clipped_by_the_norm_of_its_rows(make):
+    from kerasbook.ops.indexed_slices import IndexedSlices
+    values = np.array([[3.0, 0.0], [0.0, 4.0]], dtype="float32")  # norm 5
+    slices = IndexedSlices(values, np.array([0, 2]), (3, 2))
+    dense_table, sparse_table = Variable(np.zeros((3, 2)), name="dense"), Variable(np.zeros((3, 2)), name="sparse")
+    make().apply([slices.to_dense()], [dense_table])
+    make().apply([slices], [sparse_table])
+    np.testing.assert_allclose(sparse_table.data, dense_table.data, rtol=1e-6)
+    assert np.abs(sparse_table.data).max() > 0

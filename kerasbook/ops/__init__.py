@@ -12,5 +12,6 @@ from .activations import (
 from .nn import dense, dropout
 from .convolution import conv1d, conv2d, zero_pad2d
 from .embedding import embedding
+from .indexed_slices import IndexedSlices
 from .pooling import average_pool1d, average_pool2d, global_average_pool, global_max_pool, max_pool1d, max_pool2d
 from .recurrent import gru, lstm, simple_rnn

@@ -1,41 +1,14 @@
 """Embedding lookup: rows of a matrix picked by integer indices, and its gradient.
 
 The gradient of a lookup adds each output row's gradient into the row it came
-from, and an index used twice collects both. NumPy's ``add.at`` does exactly
-that but one row at a time at Python-like speed; `scatter_add_rows` gets the same
-sums from a few whole-array operations instead, several times faster
-(``benchmarks/recurrent_ops.py`` measures both).
+from, and an index used twice collects both. It is returned as `IndexedSlices`:
+only the rows the batch used, so an optimizer can leave the rest of a large
+table alone (``benchmarks/recurrent_ops.py`` measures the sums against NumPy's
+``add.at``).
 """
 from ..backend.array_module import xp_of
 from .function import Function
-
-
-def scatter_add_rows(indices, rows, shape):
-    """A zero matrix of `shape` with each of `rows` added into row ``indices[k]``.
-
-    On a GPU, ``add.at``'s atomic adds are the fast way. On the CPU, rows are
-    sorted by index so equal indices form runs; each pass adds every
-    odd-placed row of a run into the row before it and drops it, halving every
-    run, so after log2(longest run) passes each run is one row holding its sum.
-    """
-    xp = xp_of(rows)
-    if xp.__name__ == "cupy":
-        grad = xp.zeros(shape, dtype=rows.dtype)
-        xp.add.at(grad, indices, rows)
-        return grad
-    order = xp.argsort(indices)
-    indices, rows = indices[order], rows[order]
-    while True:
-        place_in_run = xp.arange(indices.size) - xp.searchsorted(indices, indices)
-        odd = place_in_run % 2 == 1
-        if not odd.any():
-            break
-        later = xp.flatnonzero(odd)
-        rows[later - 1] += rows[later]
-        indices, rows = indices[~odd], rows[~odd]
-    grad = xp.zeros(shape, dtype=rows.dtype)
-    grad[indices] = rows
-    return grad
+from .indexed_slices import IndexedSlices
 
 
 class Embedding(Function):
@@ -55,7 +28,7 @@ class Embedding(Function):
 
     def backward(self, g):
         rows = g.reshape(-1, self.shape[1])
-        return None, scatter_add_rows(self.indices.reshape(-1), rows, self.shape)
+        return None, IndexedSlices.from_rows(rows, self.indices.reshape(-1), self.shape)
 
     def check_range(self, indices, count):
         if indices.dtype.kind not in "iu":

@@ -8,6 +8,7 @@ backend's device, so the same check runs on NumPy, CuPy and the strict backend.
 import numpy
 
 from ..backend.array_module import to_device, to_numpy
+from .indexed_slices import to_dense
 from .tape import GradientTape
 from .tensor import Tensor
 
@@ -47,7 +48,7 @@ def check_gradients(fn, inputs, params=(), rtol=1e-5, atol=1e-6, seed=0):
 
     with GradientTape() as tape:
         projected = (fn(*tensors) * direction).sum()
-    analytic = [None if grad is None else to_numpy(grad) for grad in tape.gradient(projected, targets)]
+    analytic = [None if grad is None else to_numpy(to_dense(grad)) for grad in tape.gradient(projected, targets)]
     numeric = numerical_gradients(scalar, [t.data for t in targets])
     for index, (a, n) in enumerate(zip(analytic, numeric)):
         a = numpy.zeros_like(n) if a is None else a

@@ -5,7 +5,13 @@ needing a gradient appends `(function, inputs, output)` to it. `gradient()` walk
 the tape backwards once, handing each op the gradient of its output and
 accumulating what it returns into the gradients of its inputs. Because the tape
 is already in execution order, no graph sort is needed.
+
+A gradient may come back as `IndexedSlices` (an embedding table's: only the rows
+a batch used). It stays that way for a source the caller asked about, so the
+optimizer can update just those rows, and becomes a dense array before an op's
+backward reads it.
 """
+from .indexed_slices import to_dense
 _recording = []
 
 
@@ -31,7 +37,8 @@ class GradientTape:
     def gradient(self, target, sources):
         """Gradients of the scalar `target` with respect to each tensor in `sources`.
 
-        A source the target does not depend on gets ``None``, as in TensorFlow.
+        A source the target does not depend on gets ``None``, as in TensorFlow;
+        an embedding table gets `IndexedSlices`, as in TensorFlow.
         """
         xp = target.xp
         grads = {id(target): xp.ones_like(target.data)}
@@ -39,7 +46,7 @@ class GradientTape:
             grad_output = grads.pop(id(output), None)
             if grad_output is None:
                 continue
-            for tensor, grad in zip(inputs, function.backward(grad_output)):
+            for tensor, grad in zip(inputs, function.backward(to_dense(grad_output))):
                 if grad is None or not getattr(tensor, "requires_grad", False):
                     continue
                 key = id(tensor)

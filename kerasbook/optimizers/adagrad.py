@@ -37,6 +37,9 @@ class Adagrad(Optimizer):
         delta /= root
         return {"accumulator": accumulator}, delta
 
+    def updates_rows_alone(self):
+        return True  # a zero gradient adds nothing to the accumulator and moves nothing
+
     def get_config(self):
         return {**super().get_config(), "initial_accumulator_value": self.initial_accumulator_value,
                 "epsilon": self.epsilon}

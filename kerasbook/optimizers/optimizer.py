@@ -13,9 +13,16 @@ KeyboardInterrupt during the arithmetic leaves the model and the optimizer
 exactly as they were before the step. (An interrupt that lands inside that
 last loop can leave the step half written, but no array half written: each
 weight holds either its old or its new value.)
+
+An embedding table's gradient arrives as `IndexedSlices`, the few rows a batch
+used. Where the update formula leaves a row with a zero gradient exactly as it
+was (plain SGD, RMSprop without momentum, Adagrad), the optimizer's `update_rows`
+touches only those rows and gives bit for bit the dense result; the others (any
+momentum keeps moving every row) get the gradient as a dense array.
 """
 from ..backend.array_module import to_device, xp_of
 from ..backend.naming import snake_case, unique_name
+from ..ops.indexed_slices import IndexedSlices
 from ..ops.tensor import Tensor
 
 
@@ -88,6 +95,23 @@ class Optimizer:
         """
         raise NotImplementedError(f"{type(self).__name__} must define update_step.")
 
+    def updates_rows_alone(self):
+        """Whether a zero gradient leaves a weight and its slots as they were (so `update_rows` is exact)."""
+        return False
+
+    def update_rows(self, gradient, value, slots, learning_rate):
+        """`update_step` for an `IndexedSlices` gradient, when `updates_rows_alone`.
+
+        Runs `update_step` on the gradient's rows alone. Returns ``(new_slots,
+        delta)`` as `update_step` does, each as `IndexedSlices`: these rows
+        change, no other.
+        """
+        rows = gradient.indices
+        new_slots, delta = self.update_step(gradient.values, value[rows],
+                                            {name: slot[rows] for name, slot in slots.items()}, learning_rate)
+        return ({name: gradient.with_values(array) for name, array in new_slots.items()},
+                gradient.with_values(delta))
+
     def apply(self, grads, variables):
         """Move each variable one step against its gradient.
 
@@ -113,16 +137,28 @@ class Optimizer:
         updates = []
         for gradient, variable in zip(gradients, variables):
             slots = self._slots_of(variable)
-            gradient = gradient.astype(variable.data.dtype, copy=False)
-            new_slots, delta = self.update_step(gradient, variable.data, slots, learning_rate)
+            gradient = _map_values(lambda g: g.astype(variable.data.dtype, copy=False), gradient)
+            if not isinstance(gradient, IndexedSlices):
+                step = self.update_step
+            elif self.updates_rows_alone():
+                step = self.update_rows
+            else:
+                step, gradient = self.update_step, gradient.to_dense()
+            new_slots, delta = step(gradient, variable.data, slots, learning_rate)
             updates.append((variable, slots, new_slots, delta))
         # The only writes: everything above left the old values untouched. Copying
-        # into the same slot arrays each step (not swapping in the new ones) lets
-        # the memory allocator hand the same temporaries back every step.
+        # into the same slot arrays each step (not swapping in the new ones) keeps
+        # `variables()` the same arrays, as Keras's optimizer variables are.
         for variable, slots, new_slots, delta in updates:
             for name, array in new_slots.items():
-                slots[name][...] = array
-            variable.data += delta
+                if isinstance(array, IndexedSlices):
+                    slots[name][array.indices] = array.values
+                else:
+                    slots[name][...] = array
+            if isinstance(delta, IndexedSlices):
+                variable.data[delta.indices] += delta.values  # the indices are unique
+            else:
+                variable.data += delta
         self.iterations += 1
 
     def apply_gradients(self, grads_and_vars):
@@ -147,7 +183,11 @@ class Optimizer:
 
     def _as_gradient(self, grad, variable):
         gradient = grad.data if isinstance(grad, Tensor) else grad
-        if xp_of(gradient) is not xp_of(variable.data):  # a NumPy gradient for a weight on the GPU
+        if isinstance(gradient, IndexedSlices):
+            if xp_of(gradient.values) is not xp_of(variable.data):
+                gradient = IndexedSlices(to_device(gradient.values), to_device(gradient.indices),
+                                         gradient.dense_shape)
+        elif xp_of(gradient) is not xp_of(variable.data):  # a NumPy gradient for a weight on the GPU
             gradient = to_device(gradient)
         if gradient.shape != variable.data.shape:
             raise ValueError(f"{type(self).__name__}: the gradient of '{variable.path}' has shape "
@@ -162,17 +202,30 @@ class Optimizer:
 
     def _clip(self, gradients):
         """Keras's gradient clipping, on new arrays."""
-        xp = xp_of(gradients[0])
+        xp = xp_of(_values(gradients[0]))
         if self.clipnorm:
-            return [gradient * self.clipnorm / xp.maximum(xp.sqrt(_sum_of_squares(gradient)), self.clipnorm)
-                    for gradient in gradients]
+            return [_map_values(lambda g: g * self.clipnorm / xp.maximum(xp.sqrt(_sum_of_squares(g)), self.clipnorm),
+                                gradient) for gradient in gradients]
         if self.global_clipnorm:
-            norm = xp.sqrt(sum(_sum_of_squares(gradient) for gradient in gradients))
+            norm = xp.sqrt(sum(_sum_of_squares(_values(gradient)) for gradient in gradients))
             scale = self.global_clipnorm / xp.maximum(norm, self.global_clipnorm)
-            return [gradient * scale for gradient in gradients]
+            return [_map_values(lambda g: g * scale, gradient) for gradient in gradients]
         if self.clipvalue:
-            return [xp.clip(gradient, -self.clipvalue, self.clipvalue) for gradient in gradients]
+            return [_map_values(lambda g: xp.clip(g, -self.clipvalue, self.clipvalue), gradient)
+                    for gradient in gradients]
         return gradients
+
+
+def _values(gradient):
+    """The numbers of a gradient: the array itself, or the rows of `IndexedSlices` (zero elsewhere)."""
+    return gradient.values if isinstance(gradient, IndexedSlices) else gradient
+
+
+def _map_values(function, gradient):
+    """`function` applied to a gradient's numbers, keeping `IndexedSlices` as such."""
+    if isinstance(gradient, IndexedSlices):
+        return gradient.with_values(function(gradient.values))
+    return function(gradient)
 
 
 def _sum_of_squares(array):

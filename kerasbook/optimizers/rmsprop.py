@@ -66,6 +66,16 @@ class RMSprop(Optimizer):
         delta /= root
         return new_slots, delta
 
+    def updates_rows_alone(self):
+        # A zero gradient still shrinks v everywhere, but moves no weight; momentum would.
+        return not self.momentum and not self.centered
+
+    def update_rows(self, gradient, value, slots, learning_rate):
+        new_rows, delta = super().update_rows(gradient, value, slots, learning_rate)
+        velocity = slots["velocity"] * self.rho  # the other rows: rho * v + (1 - rho) * 0
+        velocity[gradient.indices] = new_rows["velocity"].values
+        return {"velocity": velocity}, delta
+
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "momentum": self.momentum,
                 "epsilon": self.epsilon, "centered": self.centered}

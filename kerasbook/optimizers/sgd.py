@@ -45,5 +45,8 @@ class SGD(Optimizer):
             return {"momentum": m}, delta
         return {"momentum": m}, m
 
+    def updates_rows_alone(self):
+        return not self.momentum  # momentum keeps moving rows whose gradient is zero
+
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}

@@ -14,6 +14,7 @@ from ..engine.input_layer import InputLayer
 from ..engine.summary import layer_rows
 from ..ops import GradientTape, Tensor
 from ..ops import math as ops
+from ..ops.indexed_slices import to_dense
 
 MAX_CHANNELS = 16
 
@@ -72,7 +73,7 @@ class Inspector:
         for layer in self.layers:
             node = next(node for node in model._nodes if node.layer is layer)
             activations.append(to_numpy(values[id(node.output_tensors[0])].data))
-            squares = [float((to_numpy(grad_of[id(w)]) ** 2).sum()) for w in layer.trainable_weights
+            squares = [float((to_numpy(to_dense(grad_of[id(w)])) ** 2).sum()) for w in layer.trainable_weights
                        if grad_of.get(id(w)) is not None]
             norms.append(float(numpy.sqrt(sum(squares))) if squares else None)
         return activations, norms
