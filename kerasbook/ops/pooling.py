@@ -64,8 +64,12 @@ class MaxPool2D(_Pool2D):
 
     def forward(self, x):
         self.plan(x)
-        self.x_windows = self.windows(x, -float("inf"))
-        self.y = self.x_windows.max(axis=(3, 4))
+        self.x_windows = windows = self.windows(x, -float("inf"))
+        # One maximum per offset is faster than NumPy's max over the two window axes.
+        (first_i, first_j), *others = self.offsets()
+        self.y = windows[:, :, :, first_i, first_j].copy()
+        for i, j in others:
+            xp_of(x).maximum(self.y, windows[:, :, :, i, j], out=self.y)
         return self.y
 
     def backward(self, g):
