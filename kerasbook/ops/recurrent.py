@@ -9,11 +9,14 @@ everything else is done for all timesteps at once.
 - Forward: the input projection ``x_t @ kernel + bias`` of every timestep is one
   matrix product before the loop; a step costs one ``h @ recurrent_kernel`` and
   elementwise work.
-- Backward: the local derivatives of every gate are computed for all steps
-  before the loop; a step carries the gradient back through one product with
+- Backward: the local derivatives of every gate are computed for many steps
+  at once (LSTM: a block of steps at a time, just before the loop needs them);
+  a step carries the gradient back through one product with
   ``recurrent_kernel.T``; after the loop each weight's gradient is one matrix
   product over all steps (the per-step hidden states and gate gradients are
   stacked).
+- Inside the loops every operation writes into an array made before the loop
+  (``out=``): no step allocates a temporary array.
 
 Weights use Keras 3's layout, so ``get_weights`` trades with Keras: gates side
 by side in the last axis of ``kernel`` and ``recurrent_kernel`` (LSTM: i, f, c, o;
@@ -31,8 +34,10 @@ def _tanh(x, out):
     xp_of(x).tanh(x, out=out)
 
 
-def _tanh_derivative(y):
-    return 1 - y * y
+def _tanh_derivative(y, out):
+    xp = xp_of(y)
+    xp.multiply(y, y, out=out)
+    xp.subtract(1, out, out=out)
 
 
 def _sigmoid(x, out):
@@ -44,8 +49,10 @@ def _sigmoid(x, out):
     out += 0.5
 
 
-def _sigmoid_derivative(y):
-    return y * (1 - y)
+def _sigmoid_derivative(y, out):
+    xp = xp_of(y)
+    xp.subtract(1, y, out=out)
+    out *= y
 
 
 def _hard_sigmoid(x, out):
@@ -55,28 +62,30 @@ def _hard_sigmoid(x, out):
     xp.clip(out, 0, 1, out=out)
 
 
-def _hard_sigmoid_derivative(y):
-    return ((y > 0) & (y < 1)).astype(y.dtype) / 6
+def _hard_sigmoid_derivative(y, out):
+    out[...] = (y > 0) & (y < 1)
+    out /= 6
 
 
 def _relu(x, out):
     xp_of(x).maximum(x, 0, out=out)
 
 
-def _relu_derivative(y):
-    return (y > 0).astype(y.dtype)
+def _relu_derivative(y, out):
+    out[...] = y > 0
 
 
 def _linear(x, out):
     out[...] = x
 
 
-def _linear_derivative(y):
-    return xp_of(y).ones_like(y)
+def _linear_derivative(y, out):
+    out[...] = 1
 
 
-# Each activation writes into `out` (which may be `x` itself), and its
-# derivative is written in terms of its output, the value forward keeps anyway.
+# Each activation writes into `out` (which may be `x` itself), and so does its
+# derivative, written in terms of the activation's output, the value forward
+# keeps anyway: backward chooses where results go (a reused buffer, a slice).
 ACTIVATIONS = {
     "tanh": (_tanh, _tanh_derivative),
     "sigmoid": (_sigmoid, _sigmoid_derivative),
@@ -169,45 +178,65 @@ class LSTM(Recurrent):
         candidates = xp.empty_like(c[1:])
         cell_activations = xp.empty_like(c[1:])
         recurrent_kernel = xp.ascontiguousarray(recurrent_kernel)
+        recurrent_part, input_part = xp.empty_like(projection[0]), xp.empty_like(c[0])
         for t in range(steps):
-            projection[t] += h[t] @ recurrent_kernel
+            xp.matmul(h[t], recurrent_kernel, out=recurrent_part)
+            projection[t] += recurrent_part
             self.activation(gates[t, :, 2], out=candidates[t])
             # One call gates all four blocks; the c block's result goes unused.
             self.gate(gates[t], out=gates[t])
             i, f, o = gates[t, :, 0], gates[t, :, 1], gates[t, :, 3]
             xp.multiply(f, c[t], out=c[t + 1])
-            c[t + 1] += i * candidates[t]
+            xp.multiply(i, candidates[t], out=input_part)
+            c[t + 1] += input_part
             self.activation(c[t + 1], out=cell_activations[t])
             xp.multiply(o, cell_activations[t], out=h[t + 1])
         self.recurrent_kernel, self.gates, self.candidates, self.states = recurrent_kernel, gates, candidates, states
         self.cell_activations, self.has_bias = cell_activations, bias is not None
         return states[:, 1:]
 
+    def local_derivatives(self, steps, local, dh_dc):
+        """For the steps in the slice `steps`: the local derivative of each gate,
+        into `local`, and how h_t moves with c_t, into `dh_dc`.
+
+        The gradient of a gate's pre-activation is its local derivative times the
+        gradient of c_t (for i, f and c) or of h_t (for o).
+        """
+        gates, g, tanh_c = self.gates[steps], self.candidates[steps], self.cell_activations[steps]
+        self.gate_derivative(gates, out=local)
+        local[:, :, 0] *= g
+        local[:, :, 1] *= self.states[1, steps]  # c_{t-1}
+        self.activation_derivative(g, out=local[:, :, 2])
+        local[:, :, 2] *= gates[:, :, 0]
+        local[:, :, 3] *= tanh_c
+        self.activation_derivative(tanh_c, out=dh_dc)
+        dh_dc *= gates[:, :, 3]
+
     def backward(self, grad):
         xp = xp_of(grad)
-        grad_h_from_outputs, grad_c_from_outputs = grad
-        gates, (h, c), g, tanh_c = self.gates, self.states, self.candidates, self.cell_activations
-        i, f, o = gates[:, :, 0], gates[:, :, 1], gates[:, :, 3]
-        # The gradient of each gate's pre-activation is (the gradient of c_t for
-        # i, f and c; of h_t for o) times a local derivative known from forward.
-        local = self.gate_derivative(gates)
-        local[:, :, 0] *= g
-        local[:, :, 1] *= c[:-1]
-        xp.multiply(i, self.activation_derivative(g), out=local[:, :, 2])
-        local[:, :, 3] *= tanh_c
-        dh_dc = o * self.activation_derivative(tanh_c)  # how h_t moves with c_t
+        gates, h = self.gates, self.states[0]
+        steps, batch = gates.shape[:2]
+        # Back through time in blocks of about 1 MiB of gates: the local derivatives
+        # of a block are computed together just before its steps, while they are
+        # still in the cache (at batch 64, twice as fast as all steps at once).
+        block = max(1, 2**20 // gates[0].nbytes)
+        local, dh_dc = xp.empty_like(gates[:block]), xp.empty_like(h[:block])
         grad_gates = xp.empty_like(gates)
         recurrent_kernel_t = self.transposed_recurrent_kernel()
-        grad_h = xp.zeros_like(h[0])
-        grad_c = xp.zeros_like(c[0])
-        for t in reversed(range(gates.shape[0])):
-            grad_h += grad_h_from_outputs[t]
-            grad_c += grad_c_from_outputs[t]
-            grad_c += grad_h * dh_dc[t]
-            xp.multiply(grad_c[:, None], local[t, :, :3], out=grad_gates[t, :, :3])
-            xp.multiply(grad_h, local[t, :, 3], out=grad_gates[t, :, 3])
-            grad_c *= f[t]
-            grad_h = grad_gates[t].reshape(grad_h.shape[0], -1) @ recurrent_kernel_t
+        carried = xp.zeros_like(grad[:, 0])  # the gradients of h and c, carried back through time
+        grad_h, grad_c = carried
+        through_h = xp.empty_like(grad_c)
+        for start in reversed(range(0, steps, block)):
+            end = min(start + block, steps)
+            self.local_derivatives(slice(start, end), local[:end - start], dh_dc[:end - start])
+            for t in reversed(range(start, end)):
+                carried += grad[:, t]
+                xp.multiply(grad_h, dh_dc[t - start], out=through_h)
+                grad_c += through_h
+                xp.multiply(grad_c[:, None], local[t - start, :, :3], out=grad_gates[t, :, :3])
+                xp.multiply(grad_h, local[t - start, :, 3], out=grad_gates[t, :, 3])
+                grad_c *= gates[t, :, 1]
+                xp.matmul(grad_gates[t].reshape(batch, -1), recurrent_kernel_t, out=grad_h)
         grad_gates = grad_gates.reshape(gates.shape[0], gates.shape[1], -1)
         grad_recurrent_kernel = self.recurrent_kernel_gradient(h, grad_gates)
         grad_x, grad_kernel, grad_bias = self.input_gradients(grad_gates)
@@ -236,6 +265,7 @@ class GRU(Recurrent):
         states = self.new_states(1, steps, (initial_h,), gates[0, :, 0])
         h = states[0]
         recurrent_kernel = xp.ascontiguousarray(recurrent_kernel)
+        reset_part = xp.empty_like(h[0])
         for t in range(steps):
             xp.matmul(h[t], recurrent_kernel, out=inner[t].reshape(batch, width))
             if bias is not None:
@@ -243,7 +273,8 @@ class GRU(Recurrent):
             gates[t, :, :2] += inner[t, :, :2]
             self.gate(gates[t, :, :2], out=gates[t, :, :2])
             z, r, hh = (gates[t, :, k] for k in range(3))
-            hh += r * inner[t, :, 2]
+            xp.multiply(r, inner[t, :, 2], out=reset_part)
+            hh += reset_part
             self.activation(hh, out=hh)
             xp.subtract(h[t], hh, out=h[t + 1])
             h[t + 1] *= z
@@ -258,20 +289,28 @@ class GRU(Recurrent):
         z, r, hh = (gates[:, :, k] for k in range(3))
         # How h_t moves with the candidate's pre-activation, and with each column
         # block of the recurrent product (z, r, h), for every step at once.
-        candidate_local = (1 - z) * self.activation_derivative(hh)
+        candidate_local = xp.empty_like(hh)
+        self.activation_derivative(hh, out=candidate_local)
+        candidate_local *= 1 - z
+        z_local, r_local = xp.empty_like(hh), xp.empty_like(hh)
+        self.gate_derivative(z, out=z_local)
+        self.gate_derivative(r, out=r_local)
         local = xp.empty_like(gates)
-        local[:, :, 0] = (h[:-1] - hh) * self.gate_derivative(z)
-        local[:, :, 1] = candidate_local * self.inner[:, :, 2] * self.gate_derivative(r)
+        local[:, :, 0] = (h[:-1] - hh) * z_local
+        local[:, :, 1] = candidate_local * self.inner[:, :, 2] * r_local
         local[:, :, 2] = candidate_local * r
         grad_inner = xp.empty_like(gates)
         grad_h_steps = xp.empty_like(h[1:])
         recurrent_kernel_t = self.transposed_recurrent_kernel()
         grad_h = xp.zeros_like(h[0])
+        through_product = xp.empty_like(grad_h)
         for t in reversed(range(gates.shape[0])):
             grad_h += grad[0, t]
             grad_h_steps[t] = grad_h
             xp.multiply(grad_h[:, None], local[t], out=grad_inner[t])
-            grad_h = grad_h * z[t] + grad_inner[t].reshape(grad_h.shape[0], -1) @ recurrent_kernel_t
+            xp.matmul(grad_inner[t].reshape(grad_h.shape[0], -1), recurrent_kernel_t, out=through_product)
+            grad_h *= z[t]
+            grad_h += through_product
         grad_projection = grad_inner.copy()
         grad_projection[:, :, 2] = grad_h_steps * candidate_local
         grad_inner = grad_inner.reshape(gates.shape[0], gates.shape[1], -1)
@@ -308,14 +347,15 @@ class SimpleRNN(Recurrent):
     def backward(self, grad):
         xp = xp_of(grad)
         h = self.states[0]
-        local = self.activation_derivative(h[1:])
+        local = xp.empty_like(h[1:])
+        self.activation_derivative(h[1:], out=local)
         grad_projection = xp.empty_like(grad[0])
         recurrent_kernel_t = self.transposed_recurrent_kernel()
         grad_h = xp.zeros_like(h[0])
         for t in reversed(range(grad.shape[1])):
             grad_h += grad[0, t]
             xp.multiply(grad_h, local[t], out=grad_projection[t])
-            grad_h = grad_projection[t] @ recurrent_kernel_t
+            xp.matmul(grad_projection[t], recurrent_kernel_t, out=grad_h)
         grad_recurrent_kernel = self.recurrent_kernel_gradient(h, grad_projection)
         grad_x, grad_kernel, grad_bias = self.input_gradients(grad_projection)
         return grad_x, grad_kernel, grad_recurrent_kernel, grad_bias if self.has_bias else None, grad_h
