@@ -150,6 +150,19 @@ def test_gradients_of_inputs_weights_and_states(cell, flags):
     check_gradients(fn, arrays)
 
 
+@pytest.mark.parametrize("flags", FLAGS)
+def test_lstm_gradients_when_backward_goes_in_blocks_of_steps(monkeypatch, flags):
+    from kerasbook.ops import recurrent
+    arrays = make("lstm", np.random.default_rng(6))
+    step_bytes = BATCH * 4 * UNITS * arrays[0].itemsize
+    monkeypatch.setattr(recurrent, "GATE_BYTES_PER_BLOCK", 3 * step_bytes)  # blocks of 3 steps, then 1
+
+    def fn(x, kernel, recurrent_kernel, bias, *states):
+        return flattened(call("lstm", x, kernel, recurrent_kernel, bias, list(states), flags))
+
+    check_gradients(fn, arrays)
+
+
 @pytest.mark.parametrize("cell", OPS)
 def test_gradients_without_bias_or_initial_state(cell):
     x, kernel, recurrent_kernel, _, *_ = make(cell, np.random.default_rng(5))

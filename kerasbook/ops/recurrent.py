@@ -29,6 +29,8 @@ from ..backend.array_module import xp_of
 from .function import Function
 from .math import transpose
 
+GATE_BYTES_PER_BLOCK = 2**20  # LSTM backward: the gates of this many bytes' worth of steps at a time
+
 
 def _tanh(x, out):
     xp_of(x).tanh(x, out=out)
@@ -219,7 +221,7 @@ class LSTM(Recurrent):
         # Back through time in blocks of about 1 MiB of gates: the local derivatives
         # of a block are computed together just before its steps, while they are
         # still in the cache (at batch 64, twice as fast as all steps at once).
-        block = max(1, 2**20 // gates[0].nbytes)
+        block = max(1, GATE_BYTES_PER_BLOCK // gates[0].nbytes)
         local, dh_dc = xp.empty_like(gates[:block]), xp.empty_like(h[:block])
         grad_gates = xp.empty_like(gates)
         recurrent_kernel_t = self.transposed_recurrent_kernel()
