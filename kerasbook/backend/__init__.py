@@ -11,8 +11,10 @@ from .array_module import (
 )
 from .naming import clear_session, unique_name
 from .random import set_random_seed
+from .threads import fit_blas_threads_to_quota
 
 keep_freed_memory()
+fit_blas_threads_to_quota()
 # The ops below import the modules above, which are already loaded at this point.
 from ..ops import (  # noqa: E402
     Tensor, Variable, abs, cast, clip, concatenate, elu, exp, hard_sigmoid, log, max, maximum,
