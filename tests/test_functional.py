@@ -270,3 +270,20 @@ def test_wrong_data_shape_is_reported_before_any_weight_changes():
         model.fit(np.zeros((10, 784)), np.zeros((10, 1)), verbose=0)
     for old, new in zip(before, model.get_weights()):
         np.testing.assert_array_equal(old, new)
+
+
+def test_nested_models_show_keras_3_type_names(capsys):
+    inner_input = Input(shape=(4,))
+    functional = Model(inner_input, Dense(3)(inner_input), name="encoder")
+    chain = Sequential([Dense(2, input_shape=(3,))], name="head")
+
+    class Doubling(Model):
+        pass
+
+    outer_input = Input(shape=(4,))
+    outer = Model(outer_input, chain(functional(outer_input)))
+    outer.summary()
+    printed = capsys.readouterr().out
+    assert "encoder (Functional)" in printed and "head (Sequential)" in printed
+    assert repr(outer).startswith("<Functional ")
+    assert Doubling(inner_input, functional.outputs).type_name == "Doubling"

@@ -200,8 +200,13 @@ class Layer:
     def get_output_shape_at(self, node_index):
         return self._node_attribute("output shape", node_index, lambda node: node.output_shapes)
 
+    @property
+    def type_name(self):
+        """The type that summaries and graphs show: the class name."""
+        return type(self).__name__
+
     def __repr__(self):
-        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+        return f"<{self.type_name} name={self.name}, built={self.built}>"
 
 
 def _node_inputs(node):

@@ -23,6 +23,11 @@ class Model(Trainer, Layer):
         model = Model(inputs=inputs, outputs=outputs)
     """
 
+    @property
+    def type_name(self):
+        # Keras 3 makes `Model(inputs, outputs)` an instance of its class Functional.
+        return "Functional" if type(self) is Model else type(self).__name__
+
     def __init__(self, inputs=None, outputs=None, name=None, trainable=True):
         Layer.__init__(self, name=name or unique_name("functional"), trainable=trainable)
         Trainer.__init__(self)

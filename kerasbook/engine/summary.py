@@ -44,7 +44,7 @@ def layer_rows(model):
         connections = [f"{t.history[0].name}[{t.history[1]}][{t.history[2]}]"
                        for node in nodes for t in node.input_tensors]
         params = layer.count_params() if layer.built else 0
-        rows.append((f"{layer.name} ({type(layer).__name__})", shape, params, connections or ["-"]))
+        rows.append((f"{layer.name} ({layer.type_name})", shape, params, connections or ["-"]))
     return rows
 
 

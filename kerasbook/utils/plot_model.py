@@ -118,7 +118,7 @@ def _lay_out(model, options, rankdir, expand_nested, depth):
         if expand_nested and isinstance(layer, Model):
             child = _lay_out(layer, options, rankdir, expand_nested, depth + 1)
             children[layer] = child
-            box = Box(layer, [f"{layer.name} ({type(layer).__name__})"], child.width + 2 * CLUSTER_PAD,
+            box = Box(layer, [f"{layer.name} ({layer.type_name})"], child.width + 2 * CLUSTER_PAD,
                       child.height + 2 * CLUSTER_PAD + CLUSTER_LABEL, "cluster", depth)
         else:
             lines = box_lines(layer, model_nodes, **options)
@@ -201,8 +201,8 @@ def _kind(layer, model_nodes):
 def layer_type(layer):
     """'Dense', or 'TimeDistributed(Sequential)' for a wrapper."""
     inner = getattr(layer, "layer", None)
-    name = type(layer).__name__
-    return f"{name}({type(inner).__name__})" if inner is not None and hasattr(inner, "inbound_nodes") else name
+    name = layer.type_name
+    return f"{name}({inner.type_name})" if inner is not None and hasattr(inner, "inbound_nodes") else name
 
 
 def box_lines(layer, model_nodes, show_shapes=False, show_dtype=False, show_layer_names=True,

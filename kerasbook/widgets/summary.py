@@ -33,7 +33,7 @@ class SummaryTable:
 
     def __repr__(self):
         if not self.model.built:
-            return f"<{type(self.model).__name__} '{self.model.name}', not built yet>"
+            return f"<{self.model.type_name} '{self.model.name}', not built yet>"
         return "\n".join(summary_lines(self.model))
 
 
@@ -63,7 +63,7 @@ def _table(model):
         if inner is not None:
             rows.append(f'<tr><td colspan="{len(headers)}" style="{_CELL};padding-left:24px">'
                         f'<details><summary>{len(inner.layers)} layers inside \'{escape(inner.name)}\' '
-                        f'({type(inner).__name__})</summary>{_table(inner)}</details></td></tr>')
+                        f'({inner.type_name})</summary>{_table(inner)}</details></td></tr>')
     head = "<tr>" + "".join(f'<th style="{_HEAD}">{h}</th>' for h in headers) + "</tr>"
     return (f'<table style="border-collapse:collapse;margin:2px 0"><thead>{head}</thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
@@ -72,7 +72,7 @@ def _table(model):
 def _rows(model):
     if model.built:
         return layer_rows(model)
-    return [(f"{layer.name} ({type(layer).__name__})", "?", layer.count_params() if layer.built else 0, ["-"])
+    return [(f"{layer.name} ({layer.type_name})", "?", layer.count_params() if layer.built else 0, ["-"])
             for layer in model.layers]
 
 
