@@ -4,7 +4,7 @@ import pytest
 
 from kerasbook.ops.embedding import embedding
 from kerasbook.ops.gradient_check import check_gradients
-from kerasbook.ops.indexed_slices import IndexedSlices
+from kerasbook.ops.indexed_slices import IndexedSlices, sum_by_adding_at, sum_by_sorting
 from kerasbook.ops.tape import GradientTape
 from kerasbook.ops.tensor import Tensor
 
@@ -27,6 +27,18 @@ def test_summed_rows_match_add_at_with_each_index_once(runs):
     slices = IndexedSlices.from_rows(rows.copy(), indices, (100, 6))
     assert np.unique(slices.indices).size == slices.indices.size == len(runs)
     np.testing.assert_allclose(slices.to_dense(), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("sum_rows", [sum_by_sorting, sum_by_adding_at], ids=["cpu", "gpu"])
+def test_both_ways_of_summing_rows_agree_with_add_at(sum_rows):
+    rng = np.random.default_rng(9)
+    indices = rng.integers(0, 20, size=50)
+    rows = rng.normal(size=(50, 3))
+    unique, sums = sum_rows(indices, rows.copy())
+    expected = np.zeros((20, 3))
+    np.add.at(expected, indices, rows)
+    np.testing.assert_array_equal(unique, np.unique(indices))
+    np.testing.assert_allclose(sums, expected[unique], rtol=1e-12)
 
 
 def test_gradient_adds_repeated_indices():

@@ -16,18 +16,28 @@ from ..backend.array_module import xp_of
 def sum_duplicates(indices, rows):
     """``(unique_indices, sums)``: each index once, with the sum of its rows.
 
-    On a GPU, ``add.at``'s atomic adds are the fast way. On the CPU, NumPy's
-    ``add.at`` goes one row at a time; instead the rows are sorted by index so
-    equal indices form runs, and each pass adds every odd-placed row of a run
-    into the row before it and drops it, halving every run: after log2(longest
-    run) passes each run is one row holding its sum.
+    On a GPU, ``add.at``'s atomic adds are the fast way; on the CPU, NumPy's
+    ``add.at`` goes one row at a time, and sorting is faster.
     """
+    if xp_of(rows).__name__ == "cupy":
+        return sum_by_adding_at(indices, rows)
+    return sum_by_sorting(indices, rows)
+
+
+def sum_by_adding_at(indices, rows):
+    """Number the distinct indices, then add each row into its index's sum."""
     xp = xp_of(rows)
-    if xp.__name__ == "cupy":
-        unique, position = xp.unique(indices, return_inverse=True)
-        sums = xp.zeros((unique.size,) + rows.shape[1:], dtype=rows.dtype)
-        xp.add.at(sums, position, rows)
-        return unique, sums
+    unique, position = xp.unique(indices, return_inverse=True)
+    sums = xp.zeros((unique.size,) + rows.shape[1:], dtype=rows.dtype)
+    xp.add.at(sums, position.reshape(-1), rows)
+    return unique, sums
+
+
+def sum_by_sorting(indices, rows):
+    """Sort the rows by index so equal indices form runs; then each pass adds every
+    odd-placed row of a run into the row before it and drops it, halving every run:
+    after log2(longest run) passes each run is one row holding its sum."""
+    xp = xp_of(rows)
     order = xp.argsort(indices)
     indices, rows = indices[order], rows[order]
     while True:
