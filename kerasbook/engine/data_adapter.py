@@ -154,16 +154,22 @@ def cast_targets(targets, loss_fns, model):
     return cast
 
 
-def split_validation(xs, ys, fraction):
-    """Keras's `validation_split`: the last `fraction` of the samples, taken before shuffling."""
+def split_validation(groups, fraction):
+    """Keras's `validation_split`: the last `fraction` of the samples, taken before shuffling.
+
+    `groups` are lists of arrays with one row per sample (inputs, targets, sample
+    weights; None stays None); returns the groups for training and for validation.
+    """
     if not 0 < fraction < 1:
         raise ValueError(f"validation_split must be between 0 and 1, received {fraction}.")
-    count = len(xs[0])
+    count = len(groups[0][0])
     split = int(count * (1 - fraction))
     if split in (0, count):
         raise ValueError(f"validation_split={fraction} leaves no samples for training or for validation "
                          f"({count} samples in all).")
-    return ([a[:split] for a in xs], [a[:split] for a in ys]), ([a[split:] for a in xs], [a[split:] for a in ys])
+    def part(rows):
+        return tuple([None if array is None else array[rows] for array in group] for group in groups)
+    return part(slice(None, split)), part(slice(split, None))
 
 
 def batch_indices(count, batch_size, shuffle):

@@ -1,9 +1,10 @@
 """compile, fit, evaluate and predict: the training loop every model shares.
 
 One training step: run the model forward on a batch while a `GradientTape`
-records, add up the (weighted) losses of its outputs, take the gradients of
-that total with respect to the trainable weights, and let the optimizer move
-the weights. Everything about the data is checked before the first step.
+records, add up the losses of its outputs (each output's weighted by its loss
+weight, each sample's by its sample weight), take the gradients of that total
+with respect to the trainable weights, and let the optimizer move the weights.
+Everything about the data is checked before the first step.
 """
 import numpy
 
@@ -12,7 +13,7 @@ from ..backend.array_module import to_device, to_numpy
 from ..callbacks import CallbackList, History, LivePlot, ProgbarLogger
 from ..metrics import Mean
 from ..ops import GradientTape, Tensor
-from . import compile_utils, data_adapter
+from . import compile_utils, data_adapter, sample_weights
 from .interrupts import deferred_interrupt
 
 _COMPILE_EXTRAS = ("run_eagerly", "jit_compile", "steps_per_execution", "weighted_metrics", "auto_scale_loss")
@@ -56,7 +57,8 @@ class Trainer:
     def _build_from_data(self, arrays):
         """Hook: a deferred Sequential builds itself from the first data it sees."""
 
-    def _prepare(self, x, y):
+    def _prepare(self, x, y, sample_weight=None, class_weight=None):
+        """Inputs, targets and sample weights (one array or None per output), all checked."""
         self._require_compiled()
         xs = self._prepare_inputs(x)
         if y is None:
@@ -67,7 +69,8 @@ class Trainer:
         ys = data_adapter.cast_targets(ys, self.loss_functions, self)
         if self._metrics is None:
             self._build_metrics(ys)
-        return xs, ys
+        ws = sample_weights.resolve(sample_weight, class_weight, ys, self.output_names, self.name)
+        return xs, ys, ws
 
     def _build_metrics(self, ys):
         output_shapes = [tensor.shape for tensor in self.outputs]
@@ -96,13 +99,17 @@ class Trainer:
         return list(outputs.values()) if isinstance(outputs, dict) else (
             list(outputs) if isinstance(outputs, list) else [outputs])
 
-    def _loss(self, ys, outputs):
+    def _loss(self, ys, outputs, ws=None):
         total, parts = None, []
-        for fn, weight, y, output in zip(self.loss_functions, self.loss_weights, ys, outputs):
+        for fn, weight, y, output, sample_weight in zip(self.loss_functions, self.loss_weights, ys, outputs,
+                                                        ws or [None] * len(ys)):
             if fn is None:
                 parts.append(None)
                 continue
-            value = fn(_target(y), output).mean() * weight
+            losses = fn(_target(y), output)  # one per sample (per step, for sequences)
+            if sample_weight is not None:
+                losses = losses * _target(sample_weight.reshape((-1,) + (1,) * (len(losses.shape) - 1)))
+            value = losses.mean() * weight
             parts.append(value)
             total = value if total is None else total + value
         return total, parts
@@ -116,21 +123,21 @@ class Trainer:
         for tracker, index, fn in self._metrics:
             tracker.update_state(fn(_target(ys[index]), Tensor(outputs[index].data)))
 
-    def _train_step(self, xs, ys):
+    def _train_step(self, xs, ys, ws):
         ys = [_target(y) for y in ys]  # each target goes to the device once, for the loss and the metrics
         variables = self.trainable_weights
         with GradientTape() as tape:
             outputs = self._forward(xs, training=True)
-            total, parts = self._loss(ys, outputs)
+            total, parts = self._loss(ys, outputs, ws)
         grads = tape.gradient(total, variables)
         with deferred_interrupt():
             self.optimizer.apply(grads, variables)
         self._update_metrics(ys, outputs, total, parts)
 
-    def _test_step(self, xs, ys):
+    def _test_step(self, xs, ys, ws):
         ys = [_target(y) for y in ys]
         outputs = self._forward(xs, training=False)
-        total, parts = self._loss(ys, outputs)
+        total, parts = self._loss(ys, outputs, ws)
         self._update_metrics(ys, outputs, total, parts)
 
     def _results(self, prefix=""):
@@ -149,14 +156,14 @@ class Trainer:
         """Train for `epochs` passes over the data; returns a `History`.
 
         ``live=True`` adds a `LivePlot`: the loss and metric curves redrawn each epoch.
+        `sample_weight` (an array, or one per output) or `class_weight` (a dict
+        {class: weight}) make some samples count more in the loss.
         """
-        if class_weight is not None or sample_weight is not None:
-            raise NotImplementedError("kerasbook does not support class_weight or sample_weight yet.")
-        xs, ys = self._prepare(x, y)
+        xs, ys, ws = self._prepare(x, y, sample_weight, class_weight)
         if validation_data is not None:
             validation = self._prepare(*_unpack_validation(validation_data))
         elif validation_split:
-            (xs, ys), validation = data_adapter.split_validation(xs, ys, validation_split)
+            (xs, ys, ws), validation = data_adapter.split_validation((xs, ys, ws), validation_split)
         else:
             validation = None
         batch_size = batch_size or 32
@@ -173,7 +180,7 @@ class Trainer:
             callback_list.on_epoch_begin(epoch)
             for step, index in enumerate(data_adapter.batch_indices(len(xs[0]), batch_size, shuffle)):
                 callback_list.on_train_batch_begin(step)
-                self._train_step([a[index] for a in xs], [a[index] for a in ys])
+                self._train_step(*_batch((xs, ys, ws), index))
                 callback_list.on_train_batch_end(step, self._results())
                 if self.stop_training:
                     break
@@ -186,31 +193,32 @@ class Trainer:
         callback_list.on_train_end()
         return self.history
 
-    def _evaluate_arrays(self, xs, ys, batch_size, callback_list, prefix=""):
+    def _evaluate_arrays(self, xs, ys, ws, batch_size, callback_list, prefix=""):
         self._reset_metrics()
         for step, index in enumerate(data_adapter.batch_indices(len(xs[0]), batch_size, False)):
             if callback_list:
                 callback_list.on_test_batch_begin(step)
-            self._test_step([a[index] for a in xs], [a[index] for a in ys])
+            self._test_step(*_batch((xs, ys, ws), index))
             if callback_list:
                 callback_list.on_test_batch_end(step, self._results())
         results = self._results(prefix)
         self._reset_metrics()
         return results
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", callbacks=None, return_dict=False):
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, callbacks=None,
+                 return_dict=False):
         """The loss (and metrics) on the data, averaged over samples.
 
         Returns a scalar when there is only the loss, else a list in `metrics_names`
         order, or a dict with ``return_dict=True``.
         """
-        xs, ys = self._prepare(x, y)
+        xs, ys, ws = self._prepare(x, y, sample_weight)
         batch_size = batch_size or 32
         verbose = 1 if verbose == "auto" else verbose
         callback_list = CallbackList([ProgbarLogger(verbose)] + list(callbacks or []), self,
                                      {"steps": -(-len(xs[0]) // batch_size), "verbose": verbose})
         callback_list.on_test_begin()
-        logs = self._evaluate_arrays(xs, ys, batch_size, callback_list)
+        logs = self._evaluate_arrays(xs, ys, ws, batch_size, callback_list)
         callback_list.on_test_end(logs)
         return _format_results(logs, return_dict)
 
@@ -231,17 +239,17 @@ class Trainer:
         outputs = [numpy.concatenate(parts) for parts in zip(*batches)]
         return outputs[0] if len(outputs) == 1 else outputs
 
-    def train_on_batch(self, x, y, return_dict=False):
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict=False):
         """One optimizer step on exactly this batch; returns its loss (and metrics)."""
-        xs, ys = self._prepare(x, y)
+        xs, ys, ws = self._prepare(x, y, sample_weight, class_weight)
         self._reset_metrics()
-        self._train_step(xs, ys)
+        self._train_step(xs, ys, ws)
         return _format_results(self._results(), return_dict)
 
-    def test_on_batch(self, x, y, return_dict=False):
-        xs, ys = self._prepare(x, y)
+    def test_on_batch(self, x, y, sample_weight=None, return_dict=False):
+        xs, ys, ws = self._prepare(x, y, sample_weight)
         self._reset_metrics()
-        self._test_step(xs, ys)
+        self._test_step(xs, ys, ws)
         return _format_results(self._results(), return_dict)
 
     def predict_on_batch(self, x):
@@ -254,11 +262,14 @@ def _target(y):
     return y if isinstance(y, Tensor) else Tensor(to_device(y))
 
 
+def _batch(groups, index):
+    """The batch at `index` of each array in each group (None stays None)."""
+    return [[None if array is None else array[index] for array in group] for group in groups]
+
+
 def _unpack_validation(data):
     if not isinstance(data, (list, tuple)) or len(data) not in (2, 3):
-        raise ValueError("validation_data must be a tuple (x_val, y_val).")
-    if len(data) == 3:
-        raise NotImplementedError("kerasbook does not support validation sample weights yet.")
+        raise ValueError("validation_data must be a tuple (x_val, y_val) or (x_val, y_val, val_sample_weight).")
     return data
 
 

@@ -38,7 +38,7 @@ class Inspector:
         xs = model._prepare_inputs(_head(x, samples))
         ys = None
         if y is not None and model.compiled:
-            xs, ys = model._prepare(_head(x, samples), _head(y, samples))
+            xs, ys, _ = model._prepare(_head(x, samples), _head(y, samples))
         self.layers = list(model.layers)
         self.rows = layer_rows(model)
         self.activations, self.gradient_norms = self._run(xs, ys)
