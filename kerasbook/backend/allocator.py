@@ -15,9 +15,7 @@ imported on Linux with glibc; elsewhere it does nothing. Set
 defaults alone.
 """
 import ctypes
-import ctypes.util
 import os
-import platform
 
 M_TRIM_THRESHOLD = -1  # mallopt's parameter numbers, from glibc's <malloc.h>
 M_MMAP_THRESHOLD = -3
@@ -29,8 +27,15 @@ def keep_freed_memory():
     """Raise glibc's mmap and trim thresholds; returns whether the setting was made."""
     if os.environ.get("KERASBOOK_KEEP_FREED_MEMORY", "1") == "0":
         return False
-    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+    if not _is_glibc():
         return False
-    libc = ctypes.CDLL(ctypes.util.find_library("c"))
+    libc = ctypes.CDLL("libc.so.6")
     return bool(libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(
         libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+
+
+def _is_glibc():
+    try:
+        return os.confstr("CS_GNU_LIBC_VERSION").startswith("glibc")
+    except (AttributeError, ValueError, OSError):  # not a POSIX system, or not glibc
+        return False

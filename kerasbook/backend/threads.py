@@ -13,8 +13,6 @@ threadpoolctl, which can change it after NumPy is loaded). A thread count the us
 import math
 import os
 
-from threadpoolctl import threadpool_info, threadpool_limits
-
 CGROUP = "/sys/fs/cgroup"
 USER_SETTINGS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
 
@@ -80,6 +78,7 @@ def fit_blas_threads_to_quota(root=CGROUP, own_groups="/proc/self/cgroup"):
     quota = cpu_quota(root, own_groups)
     if quota is None or quota >= (os.cpu_count() or 1):
         return None
+    from threadpoolctl import threadpool_info, threadpool_limits  # 20 ms to import: only where needed
     threads = max(1, math.floor(quota))
     if all(pool["num_threads"] <= threads for pool in threadpool_info() if pool["user_api"] == "blas"):
         return None
