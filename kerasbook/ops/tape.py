@@ -12,6 +12,7 @@ optimizer can update just those rows, and becomes a dense array before an op's
 backward reads it.
 """
 from .indexed_slices import to_dense
+
 _recording = []
 
 

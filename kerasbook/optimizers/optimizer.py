@@ -204,8 +204,9 @@ class Optimizer:
         """Keras's gradient clipping, on new arrays."""
         xp = xp_of(_values(gradients[0]))
         if self.clipnorm:
-            return [_map_values(lambda g: g * self.clipnorm / xp.maximum(xp.sqrt(_sum_of_squares(g)), self.clipnorm),
-                                gradient) for gradient in gradients]
+            def clip_by_norm(g):
+                return g * self.clipnorm / xp.maximum(xp.sqrt(_sum_of_squares(g)), self.clipnorm)
+            return [_map_values(clip_by_norm, gradient) for gradient in gradients]
         if self.global_clipnorm:
             norm = xp.sqrt(sum(_sum_of_squares(_values(gradient)) for gradient in gradients))
             scale = self.global_clipnorm / xp.maximum(norm, self.global_clipnorm)
