@@ -198,6 +198,8 @@ LAYERS = [
     ("Embedding", lambda: layers.Embedding(10, 4), integers(3, 5), False),
     ("LSTM", lambda: layers.LSTM(3, return_sequences=True), floats(2, 5, 4), False),
     ("LSTM last state", lambda: layers.LSTM(3, return_state=True, go_backwards=True), floats(2, 5, 4), False),
+    ("LSTM dropout", lambda: layers.LSTM(3, dropout=0.3, recurrent_dropout=0.3, return_sequences=True),
+     floats(2, 5, 4), True),
     ("GRU", lambda: layers.GRU(3, return_sequences=True), floats(2, 5, 4), False),
     ("GRU last", lambda: layers.GRU(3), floats(2, 5, 4), False),
     ("SimpleRNN", lambda: layers.SimpleRNN(3, return_sequences=True, activation="relu"), floats(2, 5, 4), False),

@@ -1,14 +1,19 @@
-"""LSTM, GRU and SimpleRNN layers: Keras's weights, parameter counts, outputs, states and gradients."""
+"""LSTM, GRU and SimpleRNN layers: Keras's weights, parameter counts, outputs, states, gradients and dropout."""
 import itertools
 
 import numpy as np
 import pytest
 
+import kerasbook
+from kerasbook.backend import random
+from kerasbook.backend.array_module import to_device, to_numpy
 from kerasbook.layers import Dense, Input
 from kerasbook.layers.recurrent import GRU, LSTM, SimpleRNN
 from kerasbook.models import Model, Sequential
-from kerasbook.ops import concatenate, reshape
+from kerasbook.ops import GradientTape, Tensor, concatenate, reshape
 from kerasbook.ops.gradient_check import check_gradients
+from kerasbook.ops.recurrent import gru, lstm, simple_rnn
+from kerasbook.optimizers import Adam
 
 LAYERS = {"LSTM": LSTM, "GRU": GRU, "SimpleRNN": SimpleRNN}
 STATES = {"LSTM": 2, "GRU": 1, "SimpleRNN": 1}
@@ -165,8 +170,6 @@ def test_config_round_trip(kind):
 
 
 def test_unsupported_options_are_refused_with_the_layer_name():
-    with pytest.raises(NotImplementedError, match="LSTM 'encoder': dropout"):
-        LSTM(4, dropout=0.2, name="encoder")
     with pytest.raises(NotImplementedError, match="reset_after=False"):
         GRU(4, reset_after=False)
     with pytest.raises(ValueError, match="SimpleRNN 'rnn': activation must be one of"):
@@ -178,3 +181,121 @@ def test_unsupported_options_are_refused_with_the_layer_name():
 def test_input_must_be_a_sequence():
     with pytest.raises(ValueError, match="expected ndim=3"):
         LSTM(4)(np.zeros((2, 3)))
+
+
+# --- dropout and recurrent_dropout ----------------------------------------------------
+
+OPS = {"LSTM": lstm, "GRU": gru, "SimpleRNN": simple_rnn}
+
+
+def with_dropout(kind, dropout=0.5, recurrent_dropout=0.5, **kwargs):
+    """A layer with dropout and a twin without it, sharing its weights."""
+    layer = LAYERS[kind](4, dropout=dropout, recurrent_dropout=recurrent_dropout, **kwargs)
+    plain = LAYERS[kind](4, **kwargs)
+    x = rand(3, 6, 5)
+    layer(x)
+    plain(x)
+    plain.set_weights(layer.get_weights())
+    return layer, plain, x
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+def test_dropout_changes_nothing_at_inference(kind):
+    layer, plain, x = with_dropout(kind, return_sequences=True)
+    np.testing.assert_array_equal(layer(x).numpy(), plain(x).numpy())
+    np.testing.assert_array_equal(layer(x, training=False).numpy(), plain(x).numpy())
+    model = Sequential([Input(shape=(6, 5)), layer])
+    np.testing.assert_array_equal(model.predict(x, verbose=0), plain(x).numpy())
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+@pytest.mark.parametrize("dropout, recurrent_dropout", [(0.5, 0.0), (0.0, 0.5), (0.5, 0.5)])
+def test_training_output_repeats_with_the_seed(kind, dropout, recurrent_dropout):
+    layer, plain, x = with_dropout(kind, dropout, recurrent_dropout, return_sequences=True)
+
+    def train_output(seed):
+        kerasbook.utils.set_random_seed(seed)
+        return layer(x, training=True).numpy()
+
+    np.testing.assert_array_equal(train_output(1), train_output(1))
+    assert not np.allclose(train_output(1), train_output(2))
+    assert not np.allclose(train_output(1), plain(x).numpy())
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+def test_training_output_is_the_op_with_one_mask_of_each_kind_per_call(float64, kind):
+    """The input mask (batch, 1, features) multiplies every step; the recurrent mask goes to the op."""
+    layer, plain, x = with_dropout(kind, 0.3, 0.4, return_sequences=True, return_state=True)
+    kerasbook.utils.set_random_seed(7)
+    input_mask = random.dropout_mask((3, 1, 5), 0.3)
+    recurrent_mask = random.dropout_mask((3, 4), 0.4)
+    kerasbook.utils.set_random_seed(7)
+    got = layer(x, training=True)
+    want = OPS[kind](to_device(x) * input_mask, *layer.weights, return_sequences=True, return_state=True,
+                     recurrent_mask=recurrent_mask)
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+def test_gradients_through_both_masks(float64, kind):
+    layer = LAYERS[kind](3, dropout=0.3, recurrent_dropout=0.4, return_sequences=True, recurrent_initializer=C_ORDERED)
+
+    def fn(x):
+        kerasbook.utils.set_random_seed(5)  # the same masks at every evaluation
+        return layer(x, training=True)
+
+    x = rand(4, 4, 5)
+    fn(x)
+    check_gradients(fn, [x], params=layer.weights)
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+def test_an_input_feature_dropped_at_one_step_is_dropped_at_every_step(kind):
+    layer = LAYERS[kind](4, dropout=0.5, return_sequences=True)
+    x = Tensor(to_device(rand(8, 6, 5)), requires_grad=True)
+    with GradientTape() as tape:
+        loss = layer(x, training=True).sum()
+    reaches_output = to_numpy(tape.gradient(loss, [x])[0]) != 0  # (batch, time, features)
+    assert (reaches_output == reaches_output[:, :1]).all()
+    assert 0 < reaches_output[:, 0].sum() < reaches_output[:, 0].size
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+def test_rate_zero_is_the_layer_without_dropout(kind):
+    layer, plain, x = with_dropout(kind, 0.0, 0.0, return_sequences=True)
+    np.testing.assert_array_equal(layer(x, training=True).numpy(), plain(x, training=True).numpy())
+    np.testing.assert_array_equal(plain(x, training=True).numpy(), plain(x).numpy())
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+def test_dropout_adds_no_weights(kind):
+    layer, plain, _ = with_dropout(kind)
+    assert layer.count_params() == plain.count_params()
+    assert [w.name for w in layer.weights] == [w.name for w in plain.weights]
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+def test_a_layer_with_dropout_still_learns(kind):
+    """The sign of a sequence's first step, carried to the end: the recurrence must remember it."""
+    x = rand(64, 5, 3, seed=3)
+    y = (x[:, 0, :1] > 0).astype("float32")
+    model = Sequential([Input(shape=(5, 3)), LAYERS[kind](8, dropout=0.2, recurrent_dropout=0.2),
+                        Dense(1, activation="sigmoid")])
+    model.compile(optimizer=Adam(learning_rate=0.02), loss="binary_crossentropy")
+    losses = model.fit(x, y, batch_size=16, epochs=40, verbose=0).history["loss"]
+    assert losses[-1] < 0.6 * losses[0]
+
+
+def test_dropout_rates_outside_zero_to_one_are_refused_with_the_layer_name():
+    with pytest.raises(ValueError, match=r"LSTM 'encoder': dropout must be in \[0, 1\), received 1"):
+        LSTM(4, dropout=1, name="encoder")
+    with pytest.raises(ValueError, match=r"GRU 'gru': recurrent_dropout must be in \[0, 1\), received -0.1"):
+        GRU(4, recurrent_dropout=-0.1, name="gru")
+
+
+@pytest.mark.parametrize("kind", LAYERS)
+def test_config_keeps_dropout_rates(kind):
+    config = LAYERS[kind](5, dropout=0.2, recurrent_dropout=0.3).get_config()
+    assert config["dropout"] == 0.2 and config["recurrent_dropout"] == 0.3
+    assert LAYERS[kind].from_config(config).get_config() == config

@@ -4,6 +4,7 @@ import itertools
 import numpy as np
 import pytest
 
+from kerasbook.backend.array_module import to_device
 from kerasbook.ops import concatenate, reshape
 from kerasbook.ops.gradient_check import check_gradients
 from kerasbook.ops.recurrent import gru, lstm, simple_rnn
@@ -28,25 +29,26 @@ ACTIVATIONS = {
 
 
 # The references: one cell step in NumPy, batch-major, as Keras 3's cells write it.
+# A recurrent-dropout mask multiplies h_{t-1} in the recurrent product and nowhere else.
 
-def lstm_step(x, h, c, kernel, recurrent_kernel, bias, act, rec):
-    z = x @ kernel + h @ recurrent_kernel + bias
+def lstm_step(x, h, c, kernel, recurrent_kernel, bias, act, rec, mask=1):
+    z = x @ kernel + (h * mask) @ recurrent_kernel + bias
     z_i, z_f, z_c, z_o = np.split(z, 4, axis=-1)
     c = rec(z_f) * c + rec(z_i) * act(z_c)
     return rec(z_o) * act(c), c
 
 
-def gru_step(x, h, kernel, recurrent_kernel, bias, act, rec):
+def gru_step(x, h, kernel, recurrent_kernel, bias, act, rec, mask=1):
     x_z, x_r, x_h = np.split(x @ kernel + bias[0], 3, axis=-1)
-    r_z, r_r, r_h = np.split(h @ recurrent_kernel + bias[1], 3, axis=-1)
+    r_z, r_r, r_h = np.split((h * mask) @ recurrent_kernel + bias[1], 3, axis=-1)
     z = rec(x_z + r_z)
     r = rec(x_r + r_r)
     hh = act(x_h + r * r_h)
     return z * h + (1 - z) * hh
 
 
-def simple_rnn_step(x, h, kernel, recurrent_kernel, bias, act):
-    return act(x @ kernel + h @ recurrent_kernel + bias)
+def simple_rnn_step(x, h, kernel, recurrent_kernel, bias, act, mask=1):
+    return act(x @ kernel + (h * mask) @ recurrent_kernel + bias)
 
 
 def run_reference(step, x, states, return_sequences, return_state, go_backwards):
@@ -61,18 +63,18 @@ def run_reference(step, x, states, return_sequences, return_state, go_backwards)
     return [output, *states] if return_state else output
 
 
-def reference(cell, x, weights, initial_state, flags, act="tanh", rec="sigmoid"):
+def reference(cell, x, weights, initial_state, flags, act="tanh", rec="sigmoid", mask=1):
     act, rec = ACTIVATIONS[act], ACTIVATIONS[rec]
     kernel, recurrent_kernel, bias = weights
     if cell == "lstm":
         def step(x_t, h, c):
-            return lstm_step(x_t, h, c, kernel, recurrent_kernel, bias, act, rec)
+            return lstm_step(x_t, h, c, kernel, recurrent_kernel, bias, act, rec, mask)
     elif cell == "gru":
         def step(x_t, h):
-            return (gru_step(x_t, h, kernel, recurrent_kernel, bias, act, rec),)
+            return (gru_step(x_t, h, kernel, recurrent_kernel, bias, act, rec, mask),)
     else:
         def step(x_t, h):
-            return (simple_rnn_step(x_t, h, kernel, recurrent_kernel, bias, act),)
+            return (simple_rnn_step(x_t, h, kernel, recurrent_kernel, bias, act, mask),)
     return run_reference(step, x, initial_state, *flags)
 
 
@@ -92,11 +94,16 @@ def make(cell, rng, dtype="float64"):
     return [a.astype(dtype) for a in [x, *weights, *states]]
 
 
-def call(cell, x, kernel, recurrent_kernel, bias, states, flags, **activations):
+def make_mask(rng, rate=0.4):
+    """A recurrent-dropout mask as the layers draw it: 0, or 1/(1-rate) for a kept unit."""
+    return (rng.random((BATCH, UNITS)) >= rate) / (1 - rate)
+
+
+def call(cell, x, kernel, recurrent_kernel, bias, states, flags, **options):
     return_sequences, return_state, go_backwards = flags
     return OPS[cell](x, kernel, recurrent_kernel, bias, initial_state=states or None,
                      return_sequences=return_sequences, return_state=return_state,
-                     go_backwards=go_backwards, **activations)
+                     go_backwards=go_backwards, **options)
 
 
 @pytest.mark.parametrize("cell", OPS)
@@ -111,6 +118,21 @@ def test_forward_matches_step_by_step_reference(cell, flags):
             np.testing.assert_allclose(got.numpy(), want, rtol=1e-12, atol=1e-12)
     else:
         np.testing.assert_allclose(result.numpy(), expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("cell", OPS)
+@pytest.mark.parametrize("flags", FLAGS)
+def test_recurrent_mask_matches_step_by_step_reference(cell, flags):
+    rng = np.random.default_rng(10)
+    x, kernel, recurrent_kernel, bias, *states = make(cell, rng)
+    mask = make_mask(rng)
+    assert 0 < (mask == 0).sum() < mask.size
+    result = call(cell, x, kernel, recurrent_kernel, bias, states, flags, recurrent_mask=mask)
+    expected = reference(cell, x, (kernel, recurrent_kernel, bias), states, flags, mask=mask)
+    unmasked = reference(cell, x, (kernel, recurrent_kernel, bias), states, flags)
+    for got, want, other in zip(*(r if flags[1] else [r] for r in (result, expected, unmasked))):
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-12, atol=1e-12)
+        assert not np.allclose(want, other)
 
 
 @pytest.mark.parametrize("cell", OPS)
@@ -150,15 +172,31 @@ def test_gradients_of_inputs_weights_and_states(cell, flags):
     check_gradients(fn, arrays)
 
 
+@pytest.mark.parametrize("cell", OPS)
 @pytest.mark.parametrize("flags", FLAGS)
-def test_lstm_gradients_when_backward_goes_in_blocks_of_steps(monkeypatch, flags):
+def test_gradients_with_a_recurrent_mask(cell, flags):
+    rng = np.random.default_rng(11)
+    arrays = make(cell, rng)
+    mask = to_device(make_mask(rng))
+
+    def fn(x, kernel, recurrent_kernel, bias, *states):
+        return flattened(call(cell, x, kernel, recurrent_kernel, bias, list(states), flags, recurrent_mask=mask))
+
+    check_gradients(fn, arrays)
+
+
+@pytest.mark.parametrize("flags", FLAGS)
+@pytest.mark.parametrize("masked", [False, True])
+def test_lstm_gradients_when_backward_goes_in_blocks_of_steps(monkeypatch, flags, masked):
     from kerasbook.ops import recurrent
-    arrays = make("lstm", np.random.default_rng(6))
+    rng = np.random.default_rng(6)
+    arrays = make("lstm", rng)
+    mask = to_device(make_mask(rng)) if masked else None
     step_bytes = BATCH * 4 * UNITS * arrays[0].itemsize
     monkeypatch.setattr(recurrent, "GATE_BYTES_PER_BLOCK", 3 * step_bytes)  # blocks of 3 steps, then 1
 
     def fn(x, kernel, recurrent_kernel, bias, *states):
-        return flattened(call("lstm", x, kernel, recurrent_kernel, bias, list(states), flags))
+        return flattened(call("lstm", x, kernel, recurrent_kernel, bias, list(states), flags, recurrent_mask=mask))
 
     check_gradients(fn, arrays)
 

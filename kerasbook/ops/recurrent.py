@@ -24,6 +24,11 @@ GRU: z, r, h). Inside, arrays are time-major, ``(time, batch, ...)``, so a step'
 slice is contiguous, and gate blocks are viewed as ``(time, batch, gate, units)``.
 Each op returns every step of every state it carries, ``(states, time, batch,
 units)``; `lstm`, `gru` and `simple_rnn` pick Keras's outputs out of that.
+
+Recurrent dropout (Keras's ``recurrent_dropout``) lives inside the ops: an
+optional ``recurrent_mask`` (batch, units), the same at every step, multiplies
+h_{t-1} where it enters the recurrent product, and nowhere else. Input dropout
+needs no help from them: the layer masks the sequence before the op.
 """
 from ..backend.array_module import xp_of
 from .function import Function
@@ -106,10 +111,11 @@ def _activation(name):
 class Recurrent(Function):
     """What the three cells share: the input projection and its gradients."""
 
-    def __init__(self, activation="tanh", recurrent_activation="sigmoid", go_backwards=False):
+    def __init__(self, activation="tanh", recurrent_activation="sigmoid", go_backwards=False, recurrent_mask=None):
         self.activation, self.activation_derivative = _activation(activation)
         self.gate, self.gate_derivative = _activation(recurrent_activation)
         self.go_backwards = go_backwards
+        self.recurrent_mask = recurrent_mask  # a constant of this call, not an input with a gradient
 
     def project_inputs(self, x, kernel, bias):
         """``x_t @ kernel + bias`` for every timestep at once, time-major."""
@@ -146,16 +152,29 @@ class Recurrent(Function):
             states[index, 0] = 0 if value is None else value
         return states
 
+    def recurrent_input(self, h, out):
+        """h_{t-1} as the recurrent product sees it: `h` itself, or `h` times the
+        recurrent mask written into `out`."""
+        if self.recurrent_mask is None:
+            return h
+        return xp_of(h).multiply(h, self.recurrent_mask, out=out)
+
+    def mask_recurrent_gradient(self, grad):
+        """In place: the gradient that came back through the recurrent product,
+        times the mask that forward put in front of it."""
+        if self.recurrent_mask is not None:
+            grad *= self.recurrent_mask
+
     def transposed_recurrent_kernel(self):
         """``recurrent_kernel.T`` laid out row-major: BLAS runs the small per-step
         products up to twice as fast on it as on a transposed view."""
         return xp_of(self.recurrent_kernel).ascontiguousarray(self.recurrent_kernel.T)
 
-    @staticmethod
-    def recurrent_kernel_gradient(h, grad_steps):
-        """Sum over steps of ``h_{t-1}.T @ grad_t``, as one matrix product."""
+    def recurrent_kernel_gradient(self, h, grad_steps):
+        """Sum over steps of ``recurrent_input(h_{t-1}).T @ grad_t``, as one matrix product."""
         steps, batch, units = grad_steps.shape[0], grad_steps.shape[1], h.shape[-1]
-        return h[:-1].reshape(steps * batch, units).T @ grad_steps.reshape(steps * batch, -1)
+        previous = h[:-1] if self.recurrent_mask is None else h[:-1] * self.recurrent_mask
+        return previous.reshape(steps * batch, units).T @ grad_steps.reshape(steps * batch, -1)
 
 
 class LSTM(Recurrent):
@@ -180,9 +199,9 @@ class LSTM(Recurrent):
         candidates = xp.empty_like(c[1:])
         cell_activations = xp.empty_like(c[1:])
         recurrent_kernel = xp.ascontiguousarray(recurrent_kernel)
-        recurrent_part, input_part = xp.empty_like(projection[0]), xp.empty_like(c[0])
+        recurrent_part, input_part, dropped = xp.empty_like(projection[0]), xp.empty_like(c[0]), xp.empty_like(h[0])
         for t in range(steps):
-            xp.matmul(h[t], recurrent_kernel, out=recurrent_part)
+            xp.matmul(self.recurrent_input(h[t], dropped), recurrent_kernel, out=recurrent_part)
             projection[t] += recurrent_part
             self.activation(gates[t, :, 2], out=candidates[t])
             # One call gates all four blocks; the c block's result goes unused.
@@ -239,6 +258,7 @@ class LSTM(Recurrent):
                 xp.multiply(grad_h, local[t - start, :, 3], out=grad_gates[t, :, 3])
                 grad_c *= gates[t, :, 1]
                 xp.matmul(grad_gates[t].reshape(batch, -1), recurrent_kernel_t, out=grad_h)
+                self.mask_recurrent_gradient(grad_h)
         grad_gates = grad_gates.reshape(gates.shape[0], gates.shape[1], -1)
         grad_recurrent_kernel = self.recurrent_kernel_gradient(h, grad_gates)
         grad_x, grad_kernel, grad_bias = self.input_gradients(grad_gates)
@@ -267,9 +287,9 @@ class GRU(Recurrent):
         states = self.new_states(1, steps, (initial_h,), gates[0, :, 0])
         h = states[0]
         recurrent_kernel = xp.ascontiguousarray(recurrent_kernel)
-        reset_part = xp.empty_like(h[0])
+        reset_part, dropped = xp.empty_like(h[0]), xp.empty_like(h[0])
         for t in range(steps):
-            xp.matmul(h[t], recurrent_kernel, out=inner[t].reshape(batch, width))
+            xp.matmul(self.recurrent_input(h[t], dropped), recurrent_kernel, out=inner[t].reshape(batch, width))
             if bias is not None:
                 inner[t] += bias[1].reshape(3, units)
             gates[t, :, :2] += inner[t, :, :2]
@@ -311,6 +331,7 @@ class GRU(Recurrent):
             grad_h_steps[t] = grad_h
             xp.multiply(grad_h[:, None], local[t], out=grad_inner[t])
             xp.matmul(grad_inner[t].reshape(grad_h.shape[0], -1), recurrent_kernel_t, out=through_product)
+            self.mask_recurrent_gradient(through_product)
             grad_h *= z[t]
             grad_h += through_product
         grad_projection = grad_inner.copy()
@@ -339,8 +360,9 @@ class SimpleRNN(Recurrent):
         states = self.new_states(1, projection.shape[0], (initial_h,), projection[0])
         h = states[0]
         recurrent_kernel = xp.ascontiguousarray(recurrent_kernel)
+        dropped = xp.empty_like(h[0])
         for t in range(projection.shape[0]):
-            xp.matmul(h[t], recurrent_kernel, out=h[t + 1])
+            xp.matmul(self.recurrent_input(h[t], dropped), recurrent_kernel, out=h[t + 1])
             h[t + 1] += projection[t]
             self.activation(h[t + 1], out=h[t + 1])
         self.recurrent_kernel, self.states, self.has_bias = recurrent_kernel, states, bias is not None
@@ -358,6 +380,7 @@ class SimpleRNN(Recurrent):
             grad_h += grad[0, t]
             xp.multiply(grad_h, local[t], out=grad_projection[t])
             xp.matmul(grad_projection[t], recurrent_kernel_t, out=grad_h)
+            self.mask_recurrent_gradient(grad_h)
         grad_recurrent_kernel = self.recurrent_kernel_gradient(h, grad_projection)
         grad_x, grad_kernel, grad_bias = self.input_gradients(grad_projection)
         return grad_x, grad_kernel, grad_recurrent_kernel, grad_bias if self.has_bias else None, grad_h
@@ -395,32 +418,40 @@ def _keras_outputs(steps, return_sequences, return_state):
 
 
 def lstm(inputs, kernel, recurrent_kernel, bias=None, initial_state=None, activation="tanh",
-         recurrent_activation="sigmoid", return_sequences=False, return_state=False, go_backwards=False):
+         recurrent_activation="sigmoid", return_sequences=False, return_state=False, go_backwards=False,
+         recurrent_mask=None):
     """Run an LSTM over `inputs` (batch, time, features); Keras 3 weights and outputs.
 
     `initial_state` is ``[h, c]`` or None for zeros. Returns the output, or
     ``[output, h, c]`` with `return_state`. With `go_backwards` the sequence is
     read last step first, and a returned sequence keeps that reversed order.
+    `recurrent_mask`, an array (batch, units) or None, is recurrent dropout:
+    it multiplies h_{t-1} in the recurrent product at every step.
 
     Example:
         y = ops.lstm(x, kernel, recurrent_kernel, bias, return_sequences=True)
     """
     h, c = initial_state if initial_state is not None else (None, None)
-    op = LSTM(activation, recurrent_activation, go_backwards)
+    op = LSTM(activation, recurrent_activation, go_backwards, recurrent_mask)
     return _keras_outputs(op(inputs, kernel, recurrent_kernel, bias, h, c), return_sequences, return_state)
 
 
 def gru(inputs, kernel, recurrent_kernel, bias=None, initial_state=None, activation="tanh",
-        recurrent_activation="sigmoid", return_sequences=False, return_state=False, go_backwards=False):
-    """Run a GRU (reset_after=True, bias (2, 3u)) over `inputs`; ``[output, h]`` with `return_state`."""
+        recurrent_activation="sigmoid", return_sequences=False, return_state=False, go_backwards=False,
+        recurrent_mask=None):
+    """Run a GRU (reset_after=True, bias (2, 3u)) over `inputs`; ``[output, h]`` with `return_state`.
+
+    `recurrent_mask` as in `lstm`: it masks h_{t-1} in the recurrent product
+    only; the update ``z * h_{t-1}`` uses the unmasked state.
+    """
     h = initial_state[0] if initial_state is not None else None
-    op = GRU(activation, recurrent_activation, go_backwards)
+    op = GRU(activation, recurrent_activation, go_backwards, recurrent_mask)
     return _keras_outputs(op(inputs, kernel, recurrent_kernel, bias, h), return_sequences, return_state)
 
 
 def simple_rnn(inputs, kernel, recurrent_kernel, bias=None, initial_state=None, activation="tanh",
-               return_sequences=False, return_state=False, go_backwards=False):
-    """Run a SimpleRNN over `inputs`; ``[output, h]`` with `return_state`."""
+               return_sequences=False, return_state=False, go_backwards=False, recurrent_mask=None):
+    """Run a SimpleRNN over `inputs`; ``[output, h]`` with `return_state`; `recurrent_mask` as in `lstm`."""
     h = initial_state[0] if initial_state is not None else None
-    op = SimpleRNN(activation, go_backwards=go_backwards)
+    op = SimpleRNN(activation, go_backwards=go_backwards, recurrent_mask=recurrent_mask)
     return _keras_outputs(op(inputs, kernel, recurrent_kernel, bias, h), return_sequences, return_state)

@@ -2,12 +2,14 @@
 
 Each subclass names its fused op and creates its weights; this class turns
 Keras's options (``return_sequences``, ``return_state``, ``go_backwards``,
-``initial_state``) into that op's arguments and its results into Keras's
-outputs and shapes.
+``initial_state``, ``dropout``, ``recurrent_dropout``) into that op's arguments
+and its results into Keras's outputs and shapes.
 """
 from ... import activations
+from ...backend import random
 from ...engine.input_spec import InputSpec
 from ...engine.layer import Layer
+from ...ops import nn
 from ...ops.recurrent import ACTIVATIONS
 
 
@@ -21,10 +23,9 @@ class BaseRNN(Layer):
         kind = type(self).__name__
         if not isinstance(units, int) or units <= 0:
             raise ValueError(f"{kind} '{self.name}': units must be a positive integer, received {units!r}.")
-        if dropout or recurrent_dropout:
-            raise NotImplementedError(
-                f"{kind} '{self.name}': dropout and recurrent_dropout are not implemented (received {dropout}, "
-                f"{recurrent_dropout}); put a Dropout layer before or after the {kind} instead.")
+        for argument, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
+            if not 0 <= rate < 1:
+                raise ValueError(f"{kind} '{self.name}': {argument} must be in [0, 1), received {rate!r}.")
         if stateful:
             raise NotImplementedError(f"{kind} '{self.name}': stateful=True is not implemented; pass the last "
                                       f"states back in with `initial_state` instead.")
@@ -35,6 +36,7 @@ class BaseRNN(Layer):
         self.bias_initializer = bias_initializer
         self.return_sequences, self.return_state, self.go_backwards = return_sequences, return_state, go_backwards
         self.unroll = unroll  # a speed hint in Keras; the fused op always runs the same loop
+        self.dropout, self.recurrent_dropout = dropout, recurrent_dropout
         self.input_spec = InputSpec(ndim=3)
 
     def __call__(self, inputs, initial_state=None, **kwargs):
@@ -69,11 +71,26 @@ class BaseRNN(Layer):
         """Create kernel, recurrent_kernel and bias, in that order (Keras's)."""
         raise NotImplementedError
 
-    def call(self, inputs):
-        sequences, states = (inputs[0], inputs[1:]) if isinstance(inputs, list) else (inputs, None)
-        return self.run(sequences, states)
+    def call(self, inputs, training=False):
+        """Run the fused op; in training, with dropout masks drawn once per call and kept for every step.
 
-    def run(self, sequences, initial_state):
+        `dropout` zeroes the same input features at every step of a sequence,
+        `recurrent_dropout` the same units of h_{t-1} in every recurrent
+        product. A fresh mask at every step would pile noise up along the
+        recurrence and wash out what the state carries; one mask per sequence
+        drops the same connections throughout, like one thinned network
+        (Gal and Ghahramani's variational dropout, which Keras implements).
+        """
+        sequences, states = (inputs[0], inputs[1:]) if isinstance(inputs, list) else (inputs, None)
+        batch, _, features = sequences.shape
+        if training and self.dropout:
+            sequences = nn.dropout(sequences, self.dropout, noise_shape=(batch, 1, features))
+        recurrent_mask = None
+        if training and self.recurrent_dropout:
+            recurrent_mask = random.dropout_mask((batch, self.units), self.recurrent_dropout, self.kernel.dtype)
+        return self.run(sequences, states, recurrent_mask)
+
+    def run(self, sequences, initial_state, recurrent_mask):
         """The fused op on (batch, time, features) sequences; Keras's outputs."""
         raise NotImplementedError
 
@@ -93,5 +110,6 @@ class BaseRNN(Layer):
         return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
                 "use_bias": self.use_bias, "kernel_initializer": self.kernel_initializer,
                 "recurrent_initializer": self.recurrent_initializer, "bias_initializer": self.bias_initializer,
-                **self.options(), "stateful": False, "unroll": self.unroll, "dropout": 0.0, "recurrent_dropout": 0.0}
+                **self.options(), "stateful": False, "unroll": self.unroll, "dropout": self.dropout,
+                "recurrent_dropout": self.recurrent_dropout}
 

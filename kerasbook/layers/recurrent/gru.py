@@ -31,10 +31,10 @@ class GRU(BaseRNN):
         self.recurrent_kernel = self.add_weight("recurrent_kernel", (units, 3 * units), self.recurrent_initializer)
         self.bias = self.add_weight("bias", (2, 3 * units), self.bias_initializer) if self.use_bias else None
 
-    def run(self, sequences, initial_state):
+    def run(self, sequences, initial_state, recurrent_mask):
         return gru(sequences, self.kernel, self.recurrent_kernel, self.bias, initial_state,
                    activations.serialize(self.activation), activations.serialize(self.recurrent_activation),
-                   **self.options())
+                   recurrent_mask=recurrent_mask, **self.options())
 
     def get_config(self):
         return {**super().get_config(), "recurrent_activation": activations.serialize(self.recurrent_activation),

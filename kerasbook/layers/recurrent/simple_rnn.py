@@ -22,6 +22,6 @@ class SimpleRNN(BaseRNN):
         self.recurrent_kernel = self.add_weight("recurrent_kernel", (units, units), self.recurrent_initializer)
         self.bias = self.add_weight("bias", (units,), self.bias_initializer) if self.use_bias else None
 
-    def run(self, sequences, initial_state):
+    def run(self, sequences, initial_state, recurrent_mask):
         return simple_rnn(sequences, self.kernel, self.recurrent_kernel, self.bias, initial_state,
-                          activations.serialize(self.activation), **self.options())
+                          activations.serialize(self.activation), recurrent_mask=recurrent_mask, **self.options())
