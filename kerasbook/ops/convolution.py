@@ -7,8 +7,9 @@ matrix product that BLAS runs at full speed:
 
     patches (positions, kh * kw * in)  @  kernel (kh * kw * in, out)
 
-The patch matrix repeats every pixel kh * kw times, so it is built for a few
-images at a time: each piece stays in the CPU's cache, and memory stays small.
+The patch matrix repeats every pixel kh * kw times, so it is built a piece at a
+time (a few images, or a few output rows of one large image): each piece stays
+in the CPU's cache while the product reads it, and memory stays small.
 
 The gradients are matrix products too: the kernel's is ``patches.T @ grad``,
 and the input's is another convolution, of the output gradient with the kernel
@@ -24,10 +25,12 @@ from ..backend.array_module import xp_of
 from .function import Function
 from .math import reshape
 
-# Unfold this many patch values at a time. On the CPU 8 MB of float32 stays in
-# the cache and is big enough for fast BLAS (measured in benchmarks/conv_ops.py);
-# a GPU wants few, large matrix products instead (512 MB).
-_PATCH_VALUES_PER_PIECE = {"cpu": 2 ** 21, "gpu": 2 ** 27}
+# Unfold this many patch values at a time. On the CPU 4 MB of float32 is still in
+# the cache when the product reads it, and big enough for fast BLAS: E15's second
+# layer (10 MB of patches an image) ran its forward pass in 51 ms in blocks of
+# rows, 65 ms whole, and E15's four convolutions, forward and backward, took 368
+# ms against 378-388 (benchmarks/README.md). A GPU wants few, large products (512 MB).
+_PATCH_VALUES_PER_PIECE = {"cpu": 2 ** 20, "gpu": 2 ** 27}
 
 
 def output_length(length, window, stride, padding, dilation=1):
@@ -72,11 +75,18 @@ def sliding_windows(x, window, strides=(1, 1), dilation=(1, 1)):
     return xp_of(x).lib.stride_tricks.as_strided(x, shape, steps)
 
 
-def _pieces(batch_size, values_per_image, array):
-    """Slices of the batch whose unfolded patches stay under the size budget."""
-    budget = _PATCH_VALUES_PER_PIECE["gpu" if xp_of(array).__name__ == "cupy" else "cpu"]
-    step = max(1, budget // values_per_image)
-    return [slice(start, start + step) for start in range(0, batch_size, step)]
+def _pieces(windows):
+    """(images, output rows) slices whose patch matrices stay under the size budget:
+    several whole images at a time, or a block of output rows of one image."""
+    budget = _PATCH_VALUES_PER_PIECE["gpu" if xp_of(windows).__name__ == "cupy" else "cpu"]
+    n, out_h = windows.shape[:2]
+    values_per_row = windows[0, 0].size
+    rows = max(1, budget // values_per_row)
+    if rows >= out_h:
+        images = rows // out_h
+        return [(slice(start, start + images), slice(None)) for start in range(0, n, images)]
+    return [(slice(image, image + 1), slice(start, start + rows))
+            for image in range(n) for start in range(0, out_h, rows)]
 
 
 def _patch_matrix(windows):
@@ -93,7 +103,7 @@ def _correlate(x, kernel, strides, dilation):
     n, out_h, out_w = windows.shape[:3]
     y = xp.empty((n, out_h, out_w, filters), dtype=xp.result_type(x.dtype, kernel.dtype))
     matrix = kernel.reshape(-1, filters)
-    for piece in _pieces(n, windows[0].size, windows):
+    for piece in _pieces(windows):
         y[piece] = (_patch_matrix(windows[piece]) @ matrix).reshape(y[piece].shape)
     return y
 
@@ -161,7 +171,7 @@ class Conv2D(Function):
         kh, kw, channels, filters = self.kernel.shape
         windows = sliding_windows(self.padded, (kh, kw), self.strides, self.dilation)
         grad = xp_of(g).zeros((kh * kw * channels, filters), dtype=g.dtype)
-        for piece in _pieces(len(g), windows[0].size, g):
+        for piece in _pieces(windows):
             grad += _patch_matrix(windows[piece]).T @ g[piece].reshape(-1, filters)
         return grad.reshape(self.kernel.shape)
 
