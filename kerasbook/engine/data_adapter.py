@@ -167,9 +167,12 @@ def split_validation(groups, fraction):
     if split in (0, count):
         raise ValueError(f"validation_split={fraction} leaves no samples for training or for validation "
                          f"({count} samples in all).")
-    def part(rows):
-        return tuple([None if array is None else array[rows] for array in group] for group in groups)
-    return part(slice(None, split)), part(slice(split, None))
+    return take_rows(groups, slice(None, split)), take_rows(groups, slice(split, None))
+
+
+def take_rows(groups, rows):
+    """The same `rows` (a slice or indices) of each array in each group; None stays None."""
+    return [[None if array is None else array[rows] for array in group] for group in groups]
 
 
 def batch_indices(count, batch_size, shuffle):

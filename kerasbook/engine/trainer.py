@@ -180,7 +180,7 @@ class Trainer:
             callback_list.on_epoch_begin(epoch)
             for step, index in enumerate(data_adapter.batch_indices(len(xs[0]), batch_size, shuffle)):
                 callback_list.on_train_batch_begin(step)
-                self._train_step(*_batch((xs, ys, ws), index))
+                self._train_step(*data_adapter.take_rows((xs, ys, ws), index))
                 callback_list.on_train_batch_end(step, self._results())
                 if self.stop_training:
                     break
@@ -198,7 +198,7 @@ class Trainer:
         for step, index in enumerate(data_adapter.batch_indices(len(xs[0]), batch_size, False)):
             if callback_list:
                 callback_list.on_test_batch_begin(step)
-            self._test_step(*_batch((xs, ys, ws), index))
+            self._test_step(*data_adapter.take_rows((xs, ys, ws), index))
             if callback_list:
                 callback_list.on_test_batch_end(step, self._results())
         results = self._results(prefix)
@@ -260,11 +260,6 @@ class Trainer:
 def _target(y):
     """A batch of targets as a tensor on the device (host arrays are moved there)."""
     return y if isinstance(y, Tensor) else Tensor(to_device(y))
-
-
-def _batch(groups, index):
-    """The batch at `index` of each array in each group (None stays None)."""
-    return [[None if array is None else array[index] for array in group] for group in groups]
 
 
 def _unpack_validation(data):
