@@ -89,3 +89,13 @@ def test_plateau_in_fit_records_the_rate_and_refuses_a_factor_of_one():
     assert history.history["learning_rate"] == [0.01] * 3
     with pytest.raises(ValueError, match="factor between 0 and 1, received 1.0"):
         ReduceLROnPlateau(factor=1.0)
+
+
+def test_plateau_names_a_misspelt_metric_and_leaves_the_rate(capsys):
+    callback = ReduceLROnPlateau(monitor="val_los", patience=0)
+    callback.set_model(Stub(0.01))
+    callback.on_train_begin()
+    callback.on_epoch_end(0, {"loss": 1.0, "val_loss": 1.0})
+    assert "metric 'val_los' is not available; available metrics are: learning_rate, loss, val_loss" in \
+        capsys.readouterr().out
+    assert callback.model.optimizer.learning_rate == 0.01

@@ -36,6 +36,16 @@ class Callback:
     def on_predict_batch_end(self, batch, logs=None): ...
 
 
+def monitored_value(owner, monitor, logs):
+    """`logs[monitor]`, or None after saying which metrics there are (a misspelt
+    name should not silently switch a callback off)."""
+    value = (logs or {}).get(monitor)
+    if value is None:
+        print(f"{owner}: metric '{monitor}' is not available; available metrics are: "
+              f"{', '.join(sorted(logs or {}))}.")
+    return value
+
+
 class CallbackList:
     """Calls the same hook on every callback in order."""
 

@@ -1,7 +1,7 @@
 """Stop training when a monitored quantity has stopped improving."""
 import numpy
 
-from .callback import Callback
+from .callback import Callback, monitored_value
 
 
 class EarlyStopping(Callback):
@@ -34,10 +34,8 @@ class EarlyStopping(Callback):
         self.best_epoch = 0
 
     def on_epoch_end(self, epoch, logs=None):
-        current = (logs or {}).get(self.monitor)
+        current = monitored_value("EarlyStopping", self.monitor, logs)
         if current is None:
-            available = ", ".join(sorted(logs or {}))
-            print(f"EarlyStopping: metric '{self.monitor}' is not available; available metrics are: {available}.")
             return
         if epoch < self.start_from_epoch:
             return

@@ -1,7 +1,7 @@
 """Lower the learning rate when a monitored quantity has stopped improving."""
 import numpy
 
-from .callback import Callback
+from .callback import Callback, monitored_value
 
 
 class ReduceLROnPlateau(Callback):
@@ -39,10 +39,8 @@ class ReduceLROnPlateau(Callback):
     def on_epoch_end(self, epoch, logs=None):
         logs = logs if logs is not None else {}
         logs["learning_rate"] = self.model.optimizer.learning_rate
-        current = logs.get(self.monitor)
+        current = monitored_value("ReduceLROnPlateau", self.monitor, logs)
         if current is None:
-            print(f"ReduceLROnPlateau: metric '{self.monitor}' is not available; available metrics are: "
-                  f"{', '.join(sorted(logs))}.")
             return
         if self.cooldown_counter > 0:
             self.cooldown_counter -= 1
