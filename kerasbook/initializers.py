@@ -7,9 +7,10 @@ import math
 
 import numpy
 
-from .backend import random
-from .backend.array_module import floatx, to_device
-from .backend.naming import snake_case
+from .runtime import random
+from .config import floatx
+from .runtime.array_module import to_device
+from .runtime.naming import snake_case
 
 
 def compute_fans(shape):

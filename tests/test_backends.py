@@ -13,8 +13,8 @@ import pytest
 import kerasbook
 import kerasbook.backend as K
 from kerasbook import callbacks, layers, losses, metrics, optimizers
-from kerasbook.backend import strict
-from kerasbook.backend.array_module import set_backend, to_device, to_numpy, xp, xp_of
+from kerasbook.testing import strict_backend as strict
+from kerasbook.runtime.array_module import set_backend, to_device, to_numpy, xp, xp_of
 from kerasbook.models import Model, Sequential
 from kerasbook.ops import GradientTape, Tensor, Variable
 from kerasbook.ops.indexed_slices import to_dense

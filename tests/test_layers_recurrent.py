@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import kerasbook
-from kerasbook.backend import random
-from kerasbook.backend.array_module import to_device, to_numpy
+from kerasbook.runtime import random
+from kerasbook.runtime.array_module import to_device, to_numpy
 from kerasbook.layers import Dense, Input
 from kerasbook.layers.recurrent import GRU, LSTM, SimpleRNN
 from kerasbook.models import Model, Sequential

@@ -4,7 +4,7 @@ import itertools
 import numpy as np
 import pytest
 
-from kerasbook.backend.array_module import to_device
+from kerasbook.runtime.array_module import to_device
 from kerasbook.ops import concatenate, reshape
 from kerasbook.ops.gradient_check import check_gradients
 from kerasbook.ops.recurrent import gru, lstm, simple_rnn

@@ -4,7 +4,7 @@ import os
 import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from kerasbook.backend.threads import USER_SETTINGS, cpu_quota, fit_blas_threads_to_quota
+from kerasbook.runtime.threads import USER_SETTINGS, cpu_quota, fit_blas_threads_to_quota
 
 
 NOT_IN_A_GROUP = "/nonexistent/cgroup"  # as if /proc/self/cgroup could not be read

@@ -1,5 +1,5 @@
 """`Input()`: where a functional graph starts."""
-from ..backend.naming import unique_name
+from ..runtime.naming import unique_name
 from .keras_tensor import KerasTensor
 from .layer import Layer
 from .node import Node

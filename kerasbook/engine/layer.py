@@ -9,8 +9,8 @@ Called on arrays or tensors it computes (`call`); called on symbolic
 import inspect
 
 from .. import initializers
-from ..backend.array_module import floatx
-from ..backend.naming import snake_case, unique_name
+from ..config import floatx
+from ..runtime.naming import snake_case, unique_name
 from ..ops.tensor import Tensor, Variable, as_tensor
 from .input_spec import check_input_compatibility
 from .keras_tensor import KerasTensor, flatten, is_symbolic, map_structure

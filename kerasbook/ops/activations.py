@@ -2,7 +2,7 @@
 
 Formulas follow Keras 3 (e.g. ``hard_sigmoid`` is ``relu6(x + 3) / 6``).
 """
-from ..backend.array_module import xp_of
+from ..runtime.array_module import xp_of
 from .function import Function
 
 

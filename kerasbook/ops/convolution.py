@@ -21,7 +21,7 @@ any) added after rather than before.
 """
 import math
 
-from ..backend.array_module import xp_of
+from ..runtime.array_module import xp_of
 from .function import Function
 from .math import reshape
 

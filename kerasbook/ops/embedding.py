@@ -6,7 +6,7 @@ only the rows the batch used, so an optimizer can leave the rest of a large
 table alone (``benchmarks/recurrent_ops.py`` measures the sums against NumPy's
 ``add.at``).
 """
-from ..backend.array_module import xp_of
+from ..runtime.array_module import xp_of
 from .function import Function
 from .indexed_slices import IndexedSlices
 

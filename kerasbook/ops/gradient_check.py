@@ -7,7 +7,7 @@ backend's device, so the same check runs on NumPy, CuPy and the strict backend.
 """
 import numpy
 
-from ..backend.array_module import to_device, to_numpy
+from ..runtime.array_module import to_device, to_numpy
 from .indexed_slices import to_dense
 from .tape import GradientTape
 from .tensor import Tensor

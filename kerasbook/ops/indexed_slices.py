@@ -10,7 +10,7 @@ The indices here are always unique (`sum_duplicates` merges an index's rows into
 one), so the rows can be written with one fancy-indexed assignment:
 ``array[indices] += values`` would add a repeated index only once.
 """
-from ..backend.array_module import xp_of
+from ..runtime.array_module import xp_of
 
 
 def sum_duplicates(indices, rows):

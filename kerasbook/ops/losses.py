@@ -3,7 +3,7 @@
 Composed from primitives, so their gradients come from the tape. The clipping
 to [epsilon, 1 - epsilon] is Keras's: it keeps ``log`` finite on saturated outputs.
 """
-from ..backend.array_module import epsilon
+from ..config import epsilon
 from . import math as m
 
 

@@ -7,7 +7,7 @@ import itertools
 
 import numpy
 
-from ..backend.array_module import xp_of as _xp
+from ..runtime.array_module import xp_of as _xp
 from .function import Function, sum_to_shape
 from .tensor import Tensor, as_array
 

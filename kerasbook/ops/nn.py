@@ -1,5 +1,5 @@
 """Fused ops for the dense layer and dropout, the hot path of every MLP."""
-from ..backend import random
+from ..runtime import random
 from .function import Function
 
 

@@ -9,7 +9,8 @@ gradient to the pixel at that offset; overlapping windows simply add up.
 Padding follows Keras: 'same' pads max pooling with -inf and average pooling
 with zeros that are left out of the count.
 """
-from ..backend.array_module import floatx, xp_of
+from ..config import floatx
+from ..runtime.array_module import xp_of
 from .convolution import as_pair, as_single, padding_amounts, sliding_windows
 from .function import Function
 from .math import cast, max as reduce_max, mean, reshape

@@ -30,7 +30,7 @@ optional ``recurrent_mask`` (batch, units), the same at every step, multiplies
 h_{t-1} where it enters the recurrent product, and nowhere else. Input dropout
 needs no help from them: the layer masks the sequence before the op.
 """
-from ..backend.array_module import xp_of
+from ..runtime.array_module import xp_of
 from .function import Function
 from .math import transpose
 

@@ -7,7 +7,8 @@ gradient. A `Variable` is a tensor a layer owns and an optimizer changes.
 """
 import numpy
 
-from ..backend.array_module import floatx, to_numpy, xp, xp_of
+from ..config import floatx
+from ..runtime.array_module import to_numpy, xp, xp_of
 
 
 class Tensor:

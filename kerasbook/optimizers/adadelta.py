@@ -1,5 +1,5 @@
 """Adadelta: steps whose size comes from the sizes of recent steps, not a hand-set rate."""
-from ..backend.array_module import xp_of
+from ..runtime.array_module import xp_of
 from .optimizer import Optimizer
 
 

@@ -1,5 +1,5 @@
 """Adagrad: give each weight a step size that shrinks with its summed squared gradients."""
-from ..backend.array_module import xp_of
+from ..runtime.array_module import xp_of
 from .optimizer import Optimizer
 
 

@@ -1,7 +1,7 @@
 """Adam: momentum plus RMSprop's per-weight scaling, with both averages bias-corrected."""
 import math
 
-from ..backend.array_module import xp_of
+from ..runtime.array_module import xp_of
 from .optimizer import Optimizer
 
 

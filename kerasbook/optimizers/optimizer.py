@@ -20,8 +20,8 @@ was (plain SGD, RMSprop without momentum, Adagrad), the optimizer's `update_rows
 touches only those rows and gives bit for bit the dense result; the others (any
 momentum keeps moving every row) get the gradient as a dense array.
 """
-from ..backend.array_module import to_device, xp_of
-from ..backend.naming import snake_case, unique_name
+from ..runtime.array_module import to_device, xp_of
+from ..runtime.naming import snake_case, unique_name
 from ..ops.indexed_slices import IndexedSlices
 from ..ops.tensor import Tensor
 

@@ -1,5 +1,5 @@
 """RMSprop: divide each step by a running root-mean-square of recent gradients."""
-from ..backend.array_module import xp_of
+from ..runtime.array_module import xp_of
 from .optimizer import Optimizer
 
 

@@ -1,5 +1,5 @@
 """Stochastic gradient descent, optionally with (Nesterov) momentum."""
-from ..backend.array_module import xp_of
+from ..runtime.array_module import xp_of
 from .optimizer import Optimizer
 
 

@@ -10,8 +10,8 @@ import os
 from collections import defaultdict
 
 from ..engine.input_layer import InputLayer
-from ..engine.model import Model
-from ..engine.summary import format_shape
+from ..models.model import Model
+from ..models.summary import format_shape
 from .graph_layout import layered_layout
 
 TITLE_SIZE, DETAIL_SIZE = 10.0, 8.5  # points

@@ -9,9 +9,9 @@ import io
 
 import numpy
 
-from ..backend.array_module import to_device, to_numpy
+from ..runtime.array_module import to_device, to_numpy
 from ..engine.input_layer import InputLayer
-from ..engine.summary import layer_rows
+from ..models.summary import layer_rows
 from ..ops import GradientTape, Tensor
 from ..ops import math as ops
 from ..ops.indexed_slices import to_dense

@@ -6,7 +6,7 @@ Keras's options (``return_sequences``, ``return_state``, ``go_backwards``,
 and its results into Keras's outputs and shapes.
 """
 from ... import activations
-from ...backend import random
+from ...runtime import random
 from ...engine.input_spec import InputSpec
 from ...engine.layer import Layer
 from ...ops import nn

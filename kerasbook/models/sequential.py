@@ -5,10 +5,10 @@ known (the first layer's `input_shape`, an `Input`, or the first batch of data)
 every layer is called on the previous one's output, so shapes are checked and
 weights exist straight away.
 """
-from ..backend.naming import unique_name
-from .input_layer import InputLayer
-from .keras_tensor import KerasTensor
-from .layer import Layer
+from ..engine.input_layer import InputLayer
+from ..engine.keras_tensor import KerasTensor
+from ..engine.layer import Layer
+from ..runtime.naming import unique_name
 from .model import Model
 from .trainer import Trainer
 

@@ -3,7 +3,8 @@ import random as python_random
 
 import numpy
 
-from .array_module import backend, floatx, to_device
+from ..config import backend, floatx
+from .array_module import to_device
 
 _generator = {"rng": numpy.random.default_rng()}
 

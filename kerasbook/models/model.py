@@ -3,13 +3,14 @@
 Because a model is a layer, it can be called on new inputs (reusing its
 weights), wrapped in `TimeDistributed`, or nested in a bigger model.
 """
-from ..backend.naming import unique_name
+from ..engine.graph import map_graph
+from ..engine.input_layer import InputLayer
+from ..engine.keras_tensor import KerasTensor, flatten, map_structure
+from ..engine.layer import Layer
+from ..runtime.naming import unique_name
 from . import weights_file
-from .graph import map_graph
-from .input_layer import InputLayer
-from .keras_tensor import KerasTensor, flatten, map_structure
-from .layer import Layer
 from .summary import print_summary
+from .summary_html import summary_html
 from .trainer import Trainer
 
 
@@ -103,7 +104,6 @@ class Model(Trainer, Layer):
         weights_file.load_weights(self, filepath)
 
     def _repr_html_(self):
-        from ..widgets.summary import summary_html  # Jupyter only: widgets sit above the engine
         return summary_html(self)
 
     # --- running the graph -----------------------------------------------------

@@ -5,79 +5,55 @@ other module asks `xp()` (or `xp_of(array)`) for the array module instead of
 importing either, so one switch (`KERASBOOK_BACKEND=cupy` or
 `set_backend('cupy')`) moves all the work.
 
-A third backend, 'strict', is a testing aid: NumPy on the CPU with CuPy's rules
-(no implicit conversion to NumPy, no mixing with host arrays), so code that would
-fail on a GPU fails in the tests of a laptop too (see `kerasbook.backend.strict`).
+Any other module with NumPy's API can be registered as a backend; the tests
+register 'strict', NumPy with CuPy's rules (`kerasbook.testing.strict_backend`),
+so code that would fail on a GPU fails in the tests of a laptop too.
 """
-import os
-
 import numpy
 
-_state = {"name": None, "module": numpy, "floatx": "float32", "epsilon": 1e-7}
-_device_modules = {}  # array type -> its module, for arrays of every backend loaded so far
+from .. import config
 
-BACKENDS = ("numpy", "cupy", "strict")
+_state = {"module": numpy}
+_device_modules = {}  # array type -> its module, for arrays of every backend loaded so far
+_registered = {}  # name -> module, for backends beside NumPy and CuPy
+
+
+def register_backend(name, module):
+    """Make `set_backend(name)` use `module`, an array library with NumPy's API."""
+    _registered[name] = module
+
+
+def backends():
+    """The names `set_backend` takes."""
+    return ("numpy", "cupy") + tuple(_registered)
 
 
 def set_backend(name):
-    """Choose the array library: 'numpy' (CPU), 'cupy' (NVIDIA GPU) or 'strict' (a testing aid).
+    """Choose the array library: 'numpy' (CPU), 'cupy' (NVIDIA GPU), or a registered one.
 
     Call it before building models: weights made earlier stay where they are.
 
     Example:
         kerasbook.backend.set_backend('cupy')
     """
-    if name not in BACKENDS:
-        raise ValueError(f"Unknown backend {name!r}: expected one of {BACKENDS}.")
+    if name not in backends():
+        raise ValueError(f"Unknown backend {name!r}: expected one of {backends()}.")
     if name == "cupy":
         try:
             import cupy as module
         except ImportError as error:
             raise ImportError("The 'cupy' backend needs CuPy: pip install 'kerasbook[gpu]'.") from error
-    elif name == "strict":
-        from . import strict as module
     else:
-        module = numpy
+        module = _registered.get(name, numpy)
     if module is not numpy:
         _device_modules[module.ndarray] = module
-    _state["module"], _state["name"] = module, name
-
-
-def backend():
-    """The name of the array library in use: 'numpy', 'cupy' or 'strict'."""
-    return _state["name"]
+    _state["module"] = module
+    config._set_backend_name(name)
 
 
 def xp():
-    """The array module in use (``numpy``, ``cupy`` or ``kerasbook.backend.strict``)."""
+    """The array module in use (``numpy``, ``cupy`` or a registered one)."""
     return _state["module"]
-
-
-def floatx():
-    """The default float type of weights and data, 'float32' as in Keras."""
-    return _state["floatx"]
-
-
-def set_floatx(dtype):
-    """Change the default float type (tests use 'float64' for gradient checks)."""
-    if dtype not in ("float16", "float32", "float64"):
-        raise ValueError(f"Unknown floatx {dtype!r}: expected 'float16', 'float32' or 'float64'.")
-    _state["floatx"] = dtype
-
-
-def epsilon():
-    """The fuzz factor Keras adds to avoid dividing by zero (1e-7)."""
-    return _state["epsilon"]
-
-
-def set_epsilon(value):
-    _state["epsilon"] = float(value)
-
-
-def image_data_format():
-    """kerasbook images are (height, width, channels), Keras's 'channels_last'."""
-    return "channels_last"
-
 
 def to_device(array, dtype=None):
     """Move a host (NumPy) array to the backend's device, optionally casting it.
@@ -110,5 +86,3 @@ def xp_of(array):
         return numpy
     return _device_modules.get(type(array), _state["module"])
 
-
-set_backend(os.environ.get("KERASBOOK_BACKEND", "numpy"))

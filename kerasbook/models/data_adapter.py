@@ -5,8 +5,9 @@ wrong count, an unknown input name) is reported before any weight changes.
 """
 import numpy
 
-from ..backend.array_module import floatx, to_numpy
-from ..backend.random import permutation
+from ..config import floatx
+from ..runtime.array_module import to_numpy
+from ..runtime.random import permutation
 from ..losses import categorical_crossentropy, sparse_categorical_crossentropy
 
 

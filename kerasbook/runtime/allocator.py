@@ -17,6 +17,8 @@ defaults alone.
 import ctypes
 import os
 
+from .. import config
+
 M_TRIM_THRESHOLD = -1  # mallopt's parameter numbers, from glibc's <malloc.h>
 M_MMAP_THRESHOLD = -3
 MMAP_THRESHOLD = 256 * 2**20  # blocks up to this size come from the reusable heap
@@ -25,7 +27,7 @@ TRIM_THRESHOLD = 1024 * 2**20  # free memory kept at the top of the heap before 
 
 def keep_freed_memory():
     """Raise glibc's mmap and trim thresholds; returns whether the setting was made."""
-    if os.environ.get("KERASBOOK_KEEP_FREED_MEMORY", "1") == "0":
+    if not config.keeps_freed_memory():
         return False
     if not _is_glibc():
         return False

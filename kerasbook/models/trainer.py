@@ -9,7 +9,7 @@ Everything about the data is checked before the first step.
 import numpy
 
 from .. import optimizers
-from ..backend.array_module import to_device, to_numpy
+from ..runtime.array_module import to_device, to_numpy
 from ..callbacks import CallbackList, History, LivePlot, ProgbarLogger
 from ..metrics import Mean
 from ..ops import GradientTape, Tensor

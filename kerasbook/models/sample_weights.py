@@ -8,7 +8,7 @@ one class is rare. Metrics passed as `metrics` are not weighted, as in Keras.
 """
 import numpy
 
-from ..backend.array_module import floatx
+from ..config import floatx
 
 
 def resolve(sample_weight, class_weight, targets, output_names, model_name):

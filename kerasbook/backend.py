@@ -1,28 +1,20 @@
-"""The array module (NumPy or CuPy), floatx, random numbers, and Keras's backend functions.
+"""Keras's backend functions: ``import kerasbook.backend as K``.
 
-``import kerasbook.backend as K`` gives the functions a user writes custom losses
-and metrics with (``K.mean``, ``K.square``, …). They are the differentiable ops of
-`kerasbook.ops`, so code written with them trains.
+The functions a user writes custom losses, metrics and layers with (``K.mean``,
+``K.square``, …) are the differentiable ops of `kerasbook.ops`, so code written
+with them trains. Beside them are Keras's backend settings (``K.floatx()``,
+``K.set_backend('cupy')``), which live in `kerasbook.config` and
+`kerasbook.runtime`.
 """
-from .allocator import keep_freed_memory
-from .array_module import (
-    backend, epsilon, floatx, image_data_format, set_backend, set_epsilon, set_floatx, to_device,
-    to_numpy, xp, xp_of,
-)
-from .naming import clear_session, unique_name
-from .random import set_random_seed
-from .threads import fit_blas_threads_to_quota
-
-keep_freed_memory()
-fit_blas_threads_to_quota()
-# The ops below import the modules above, which are already loaded at this point.
-from ..ops import (  # noqa: E402
+from .config import backend, epsilon, floatx, image_data_format, set_epsilon, set_floatx, set_image_data_format
+from .ops import (
     Tensor, Variable, abs, cast, clip, concatenate, elu, exp, hard_sigmoid, log, max, maximum,
     mean, min, minimum, relu, reshape, selu, sigmoid, softmax, softplus, softsign, sqrt, square,
     stack, sum, tanh, transpose,
 )
-from ..ops.losses import binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy  # noqa: E402
-from ..ops.math import matmul as dot, power as pow  # noqa: E402,A001
+from .ops.losses import binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy
+from .ops.math import matmul as dot, power as pow  # noqa: A001
+from .runtime import clear_session, set_backend, set_random_seed, to_device, to_numpy, unique_name, xp, xp_of
 
 
 def _data(x):

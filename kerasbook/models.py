@@ -1,2 +1,0 @@
-"""The Keras-2 path ``keras.models``: `Sequential` and `Model`."""
-from .engine import Model, Sequential
