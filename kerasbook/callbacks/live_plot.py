@@ -8,6 +8,7 @@ shown twice nor mixed up with the user's plots.
 """
 import base64
 import io
+import math
 import time
 import warnings
 
@@ -117,7 +118,7 @@ class LivePlot(Callback):
         from matplotlib.ticker import MaxNLocator
         panels = self.panels() or ["loss"]
         columns = min(len(panels), 3)
-        rows = -(-len(panels) // columns)
+        rows = math.ceil(len(panels) / columns)
         size = self.figsize or (4.2 * columns, 3.0 * rows)
         if self.figure is None:
             self.figure = Figure(figsize=size, dpi=self.dpi, layout="constrained")

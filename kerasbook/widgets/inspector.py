@@ -6,6 +6,7 @@ cannot be rendered (the dropdown itself needs a live kernel).
 """
 import base64
 import io
+import math
 
 import numpy
 
@@ -124,7 +125,7 @@ class Inspector:
         if activation.ndim == 4:  # (samples, height, width, channels): a grid of channel images
             channels = min(shape[-1], MAX_CHANNELS)
             columns = min(channels, 8)
-            grid = subfigure.subplots(-(-channels // columns), columns, squeeze=False)
+            grid = subfigure.subplots(math.ceil(channels / columns), columns, squeeze=False)
             for c, axes in enumerate(grid.flat):
                 axes.set_axis_off()
                 if c < channels:
