@@ -1,17 +1,10 @@
-"""Activation functions by Keras name: ``activations.get('relu')``."""
-from .ops import activations as _ops
+"""Activation functions by Keras name: ``activations.get('relu')``.
 
-relu = _ops.relu
-sigmoid = _ops.sigmoid
-tanh = _ops.tanh
-softmax = _ops.softmax
-elu = _ops.elu
-selu = _ops.selu
-softplus = _ops.softplus
-softsign = _ops.softsign
-hard_sigmoid = _ops.hard_sigmoid
-leaky_relu = _ops.leaky_relu
-linear = _ops.linear
+The functions are the ops of `kerasbook.ops.activations`; this module finds them by name.
+"""
+from .ops.activations import (
+    elu, hard_sigmoid, leaky_relu, linear, relu, selu, sigmoid, softmax, softplus, softsign, tanh,
+)
 
 _BY_NAME = {f.__name__: f for f in (relu, sigmoid, tanh, softmax, elu, selu, softplus, softsign,
                                     hard_sigmoid, leaky_relu, linear)}

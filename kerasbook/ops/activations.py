@@ -1,6 +1,7 @@
 """Activation functions as fused ops: one forward, one hand-written backward each.
 
-Formulas follow Keras 3 (e.g. ``hard_sigmoid`` is ``relu6(x + 3) / 6``).
+Formulas follow Keras 3 (e.g. ``hard_sigmoid`` is ``relu6(x + 3) / 6``). At the
+end, the in-place forms the fused recurrent ops run inside their loops.
 """
 from ..runtime.array_module import xp_of
 from .function import Function
@@ -152,3 +153,71 @@ def leaky_relu(x, negative_slope=0.2):
 
 def linear(x):
     return x
+
+
+# In-place forms for the fused recurrent ops, which run them inside their loops over
+# time. Each activation writes into `out` (which may be `x` itself), and so does its
+# derivative, written in terms of the activation's output, the value forward keeps
+# anyway: backward chooses where results go (a reused buffer, a slice).
+
+def _tanh_in_place(x, out):
+    xp_of(x).tanh(x, out=out)
+
+
+def _tanh_derivative_in_place(y, out):
+    xp = xp_of(y)
+    xp.multiply(y, y, out=out)
+    xp.subtract(1, out, out=out)
+
+
+def _sigmoid_in_place(x, out):
+    # the tanh form, as in Sigmoid: exact and never overflows
+    xp = xp_of(x)
+    xp.multiply(x, 0.5, out=out)
+    xp.tanh(out, out=out)
+    out *= 0.5
+    out += 0.5
+
+
+def _sigmoid_derivative_in_place(y, out):
+    xp = xp_of(y)
+    xp.subtract(1, y, out=out)
+    out *= y
+
+
+def _hard_sigmoid_in_place(x, out):
+    xp = xp_of(x)
+    xp.divide(x, 6, out=out)
+    out += 0.5
+    xp.clip(out, 0, 1, out=out)
+
+
+def _hard_sigmoid_derivative_in_place(y, out):
+    out[...] = (y > 0) & (y < 1)
+    out /= 6
+
+
+def _relu_in_place(x, out):
+    xp_of(x).maximum(x, 0, out=out)
+
+
+def _relu_derivative_in_place(y, out):
+    out[...] = y > 0
+
+
+def _linear_in_place(x, out):
+    out[...] = x
+
+
+def _linear_derivative_in_place(y, out):
+    out[...] = 1
+
+
+# The activations the fused recurrent ops (`ops/recurrent.py`) run: name -> (activation, derivative).
+IN_PLACE = {
+    "tanh": (_tanh_in_place, _tanh_derivative_in_place),
+    "sigmoid": (_sigmoid_in_place, _sigmoid_derivative_in_place),
+    "hard_sigmoid": (_hard_sigmoid_in_place, _hard_sigmoid_derivative_in_place),
+    "relu": (_relu_in_place, _relu_derivative_in_place),
+    "linear": (_linear_in_place, _linear_derivative_in_place),
+}

@@ -31,75 +31,11 @@ h_{t-1} where it enters the recurrent product, and nowhere else. Input dropout
 needs no help from them: the layer masks the sequence before the op.
 """
 from ..runtime.array_module import xp_of
+from .activations import IN_PLACE as ACTIVATIONS
 from .function import Function
 from .math import transpose
 
 GATE_BYTES_PER_BLOCK = 2**20  # LSTM backward: the gates of this many bytes' worth of steps at a time
-
-
-def _tanh(x, out):
-    xp_of(x).tanh(x, out=out)
-
-
-def _tanh_derivative(y, out):
-    xp = xp_of(y)
-    xp.multiply(y, y, out=out)
-    xp.subtract(1, out, out=out)
-
-
-def _sigmoid(x, out):
-    # tanh form: exact and never overflows, unlike 1 / (1 + exp(-x)).
-    xp = xp_of(x)
-    xp.multiply(x, 0.5, out=out)
-    xp.tanh(out, out=out)
-    out *= 0.5
-    out += 0.5
-
-
-def _sigmoid_derivative(y, out):
-    xp = xp_of(y)
-    xp.subtract(1, y, out=out)
-    out *= y
-
-
-def _hard_sigmoid(x, out):
-    xp = xp_of(x)
-    xp.divide(x, 6, out=out)
-    out += 0.5
-    xp.clip(out, 0, 1, out=out)
-
-
-def _hard_sigmoid_derivative(y, out):
-    out[...] = (y > 0) & (y < 1)
-    out /= 6
-
-
-def _relu(x, out):
-    xp_of(x).maximum(x, 0, out=out)
-
-
-def _relu_derivative(y, out):
-    out[...] = y > 0
-
-
-def _linear(x, out):
-    out[...] = x
-
-
-def _linear_derivative(y, out):
-    out[...] = 1
-
-
-# Each activation writes into `out` (which may be `x` itself), and so does its
-# derivative, written in terms of the activation's output, the value forward
-# keeps anyway: backward chooses where results go (a reused buffer, a slice).
-ACTIVATIONS = {
-    "tanh": (_tanh, _tanh_derivative),
-    "sigmoid": (_sigmoid, _sigmoid_derivative),
-    "hard_sigmoid": (_hard_sigmoid, _hard_sigmoid_derivative),
-    "relu": (_relu, _relu_derivative),
-    "linear": (_linear, _linear_derivative),
-}
 
 
 def _activation(name):
