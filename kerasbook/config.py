@@ -28,7 +28,7 @@ can find each):
 - the counters behind default names (``dense``, ``dense_1``): `runtime/naming.py`,
   reset by `kerasbook.backend.clear_session()`;
 - the Ctrl-C handler, swapped in only while an optimizer writes the weights:
-  `models/interrupts.py`.
+  `runtime/interrupts.py`.
 """
 import os
 

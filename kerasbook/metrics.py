@@ -61,10 +61,15 @@ def resolve(identifier, target_shape, output_shape):
 
 
 class Mean:
-    """The running mean of a metric's values: a per-sample vector counts each sample once."""
+    """The running mean of a metric's values: a per-sample vector counts each sample once.
 
-    def __init__(self, name, fn=None):
-        self.name, self.fn = name, fn
+    Example:
+        loss_tracker = keras.metrics.Mean(name="loss")
+        loss_tracker.update_state(loss)
+    """
+
+    def __init__(self, name="mean"):
+        self.name = name
         self.reset_state()
 
     def reset_state(self):
@@ -81,3 +86,19 @@ class Mean:
 
     def result(self):
         return self.total / self.count if self.count else 0.0
+
+
+class MeanMetricWrapper(Mean):
+    """A metric function's per-sample values, averaged over every sample seen.
+
+    Example:
+        mae = MeanMetricWrapper(keras.losses.mean_absolute_error, name="mae")
+        mae.update_state(y, y_pred)
+    """
+
+    def __init__(self, fn, name=None):
+        super().__init__(name or getattr(fn, "__name__", "mean_metric_wrapper"))
+        self.fn = fn
+
+    def update_state(self, y_true, y_pred):
+        super().update_state(self.fn(y_true, y_pred))

@@ -30,3 +30,9 @@ def check_input_compatibility(layer, specs, shapes):
             if size is not None and actual is not None and actual != size:
                 raise ValueError(f"{prefix} expected axis {axis} of input shape to have value {size}, "
                                  f"but received input with shape {shape}")
+
+
+def shapes_compatible(expected, received):
+    """Same rank, and every axis the same size where both know it (None is any size)."""
+    return len(expected) == len(received) and all(
+        e is None or r is None or e == r for e, r in zip(expected, received))

@@ -24,9 +24,7 @@ def per_output(value, output_names, argument, default=None):
 
 
 def resolve_losses(loss, output_names):
-    if loss is None:
-        raise ValueError("compile() needs a `loss`, e.g. model.compile(optimizer='rmsprop', "
-                         "loss='categorical_crossentropy').")
+    """One loss function (or None) per output; no loss at all is fine for a model with its own `train_step`."""
     return [None if entry is None else losses.get(entry) for entry in per_output(loss, output_names, "loss")]
 
 

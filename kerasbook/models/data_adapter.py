@@ -6,6 +6,7 @@ wrong count, an unknown input name) is reported before any weight changes.
 import numpy
 
 from ..config import floatx
+from ..engine.input_spec import shapes_compatible
 from ..runtime.array_module import to_numpy
 from ..runtime.random import permutation
 from ..losses import categorical_crossentropy, sparse_categorical_crossentropy
@@ -38,15 +39,14 @@ def _as_numbers(array, name, model_name, role):
     return array
 
 
-def cast_inputs(arrays, symbolic_inputs):
+def cast_inputs(arrays, dtypes, names):
     """Floats to floatx (once, not per batch); integer inputs stay integers for Embedding."""
     cast = []
-    for array, symbolic in zip(arrays, symbolic_inputs):
-        if numpy.dtype(symbolic.dtype).kind in "iu":
+    for array, dtype, name in zip(arrays, dtypes, names):
+        if numpy.dtype(dtype).kind in "iu":
             if array.dtype.kind == "f" and not numpy.array_equal(array, numpy.round(array)):
-                raise TypeError(f"Input '{symbolic.history[0].name}' expects integers ({symbolic.dtype}), "
-                                f"received non-integer floats.")
-            cast.append(array.astype(symbolic.dtype, copy=False))
+                raise TypeError(f"Input '{name}' expects integers ({dtype}), received non-integer floats.")
+            cast.append(array.astype(dtype, copy=False))
         else:
             cast.append(array.astype(floatx(), copy=False))
     return cast
@@ -62,19 +62,17 @@ def check_cardinality(*groups):
                          f"Make sure all arrays contain the same number of samples.")
 
 
-def check_input_shapes(model, arrays):
-    """Compare each input's shape with the model's, naming the first layer that reads it."""
-    for array, symbolic in zip(arrays, model.inputs):
-        expected, received = symbolic.shape, array.shape
-        compatible = len(expected) == len(received) and all(
-            e is None or e == r for e, r in zip(expected[1:], received[1:]))
-        if not compatible:
-            reader = _first_reader(model, symbolic)
-            read_by = f", read by its first layer '{reader.name}' ({type(reader).__name__})" if reader else ""
-            raise ValueError(f"Model '{model.name}' expects input '{symbolic.history[0].name}' of shape {expected}"
+def check_input_shapes(arrays, shapes, names, readers, model_name):
+    """Compare each input's shape with the model's, naming the first layer that reads it.
+
+    `readers` holds, per input, a description of that layer ("'dense' (Dense)") or None.
+    """
+    for array, expected, name, reader in zip(arrays, shapes, names, readers):
+        received = array.shape
+        if not shapes_compatible(expected[1:], received[1:]):
+            read_by = f", read by its first layer {reader}" if reader else ""
+            raise ValueError(f"Model '{model_name}' expects input '{name}' of shape {expected}"
                              f"{read_by}, but received data of shape {received}.{_axis_hint(expected, received)}")
-    model.compute_output_shape([(None,) + a.shape[1:] for a in arrays] if len(arrays) > 1
-                               else (None,) + arrays[0].shape[1:])
 
 
 def _axis_hint(expected, received):
@@ -86,22 +84,15 @@ def _axis_hint(expected, received):
     return ""
 
 
-def _first_reader(model, symbolic):
-    for node in model._nodes:
-        if any(tensor is symbolic for tensor in node.input_tensors):
-            return node.layer
-    return None
-
-
-def check_targets(model, targets, loss_fns):
+def check_targets(targets, output_shapes, output_names, loss_fns):
     """A target must have the output's shape (or class ids for sparse losses)."""
-    for target, shape, name, loss_fn in zip(targets, _output_shapes(model), model.output_names, loss_fns):
+    for target, shape, name, loss_fn in zip(targets, output_shapes, output_names, loss_fns):
         if loss_fn is None:
             continue
         sparse = loss_fn is sparse_categorical_crossentropy
         expected = shape[1:-1] if sparse else shape[1:]
         received = _aligned_target_shape(target.shape, shape, sparse)[1:]
-        if len(received) != len(expected) or any(e is not None and e != r for e, r in zip(expected, received)):
+        if not shapes_compatible(expected, received):
             loss_name = getattr(loss_fn, "__name__", "the loss")
             raise ValueError(
                 f"Target for output '{name}' has shape {target.shape}, but the model's output has shape {shape}; "
@@ -140,14 +131,10 @@ def _target_hint(loss_fn, expected, received):
     return ""
 
 
-def _output_shapes(model):
-    return [tensor.shape for tensor in model.outputs]
-
-
-def cast_targets(targets, loss_fns, model):
+def cast_targets(targets, loss_fns, output_shapes):
     """Targets to floatx (class ids stay integers), shaped like the outputs."""
     cast = []
-    for target, loss_fn, shape in zip(targets, loss_fns, _output_shapes(model)):
+    for target, loss_fn, shape in zip(targets, loss_fns, output_shapes):
         sparse = loss_fn is sparse_categorical_crossentropy
         if not sparse:
             target = target.reshape(_aligned_target_shape(target.shape, shape, sparse)).astype(floatx(), copy=False)
@@ -182,3 +169,19 @@ def batch_indices(count, batch_size, shuffle):
         order = permutation(count)
         return [order[start:start + batch_size] for start in range(0, count, batch_size)]
     return [slice(start, start + batch_size) for start in range(0, count, batch_size)]
+
+
+def unpack_x_y_sample_weight(data):
+    """``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` as three values, None for what is missing (Keras's)."""
+    if not isinstance(data, tuple):
+        return data, None, None
+    if len(data) not in (1, 2, 3):
+        raise ValueError(f"Data should be (x,), (x, y) or (x, y, sample_weight); received a tuple of {len(data)}.")
+    return tuple(data) + (None,) * (3 - len(data))
+
+
+def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    """The batch a step receives: ``(x, y)``, or ``(x, y, sample_weight)`` when there are weights."""
+    if y is None:
+        return (x,)
+    return (x, y) if sample_weight is None else (x, y, sample_weight)

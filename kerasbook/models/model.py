@@ -5,6 +5,7 @@ weights), wrapped in `TimeDistributed`, or nested in a bigger model.
 """
 from ..engine.graph import map_graph
 from ..engine.input_layer import InputLayer
+from ..engine.input_spec import shapes_compatible
 from ..engine.keras_tensor import KerasTensor, flatten, map_structure
 from ..engine.layer import Layer
 from ..runtime.naming import unique_name
@@ -144,9 +145,7 @@ class Model(Trainer, Layer):
 
     def _check_input_shape(self, symbolic, shape):
         expected = symbolic.shape
-        compatible = len(expected) == len(shape) and all(
-            e is None or s is None or e == s for e, s in zip(expected, shape))
-        if not compatible:
+        if not shapes_compatible(expected, shape):
             raise ValueError(f"Input '{symbolic.history[0].name}' of model '{self.name}' expects shape {expected}, "
                              f"received shape {shape}.")
 

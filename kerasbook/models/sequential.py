@@ -90,9 +90,6 @@ class Sequential(Model):
     def _data_input_names(self, x):
         return self.input_names if self.built else ["input"]
 
-    def _before_training(self):
-        """compile() before the input shape is known is fine: names come from the first data."""
-
     @property
     def output_names(self):
         return super().output_names if self.built else [self._stack[-1].name] if self._stack else []

@@ -1,20 +1,25 @@
 """compile, fit, evaluate and predict: the training loop every model shares.
 
-One training step: run the model forward on a batch while a `GradientTape`
-records, add up the losses of its outputs (each output's weighted by its loss
-weight, each sample's by its sample weight), take the gradients of that total
-with respect to the trainable weights, and let the optimizer move the weights.
-Everything about the data is checked before the first step.
+`fit` checks all the data first, cuts it into batches and hands each batch to
+`train_step`, Keras 3's public training step: run the model forward while a
+`GradientTape` records, `compute_loss` adds up the outputs' losses, the tape
+gives the gradients, the optimizer moves the weights, and `compute_metrics`
+updates the metrics. Override `train_step` (or `test_step`, `predict_step`) to
+change what `fit` (`evaluate`, `predict`) does with each batch; the loop around
+it — callbacks, the progress bar, the live plot, validation — stays.
 """
+import math
+
 import numpy
 
 from .. import optimizers
-from ..runtime.array_module import to_device, to_numpy
 from ..callbacks import CallbackList, History, LivePlot, ProgbarLogger
-from ..metrics import Mean
+from ..engine.keras_tensor import flatten
+from ..metrics import Mean, MeanMetricWrapper
 from ..ops import GradientTape, Tensor
+from ..runtime.array_module import to_device, to_numpy
 from . import compile_utils, data_adapter, sample_weights
-from .interrupts import deferred_interrupt
+from .data_adapter import pack_x_y_sample_weight, unpack_x_y_sample_weight
 
 _COMPILE_EXTRAS = ("run_eagerly", "jit_compile", "steps_per_execution", "weighted_metrics", "auto_scale_loss")
 
@@ -25,30 +30,120 @@ class Trainer:
         self.optimizer = None
         self.stop_training = False
         self.history = None
+        self._loss_tracker = Mean("loss")
+        self._output_loss_trackers = []
+        self._compiled_metrics = []  # (metric, output index), built from the first data
 
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, **kwargs):
-        """Choose how the model learns: optimizer, loss per output, loss weights, metrics."""
+        """Choose how the model learns: optimizer, loss per output, loss weights, metrics.
+
+        `loss` may be left out when `train_step` is overridden to compute its own.
+        """
         unknown = [key for key in kwargs if key not in _COMPILE_EXTRAS]
         if unknown:
             raise TypeError(f"compile() got unexpected keyword argument(s) {unknown}.")
-        self._before_training()
         self.optimizer = optimizers.get(optimizer)
         self.loss_functions = compile_utils.resolve_losses(loss, self.output_names)
         self.loss_weights = compile_utils.resolve_loss_weights(loss_weights, self.output_names)
         self._metric_identifiers = compile_utils.metric_identifiers(metrics, self.output_names)
-        self._metrics = None  # built from the first data: 'accuracy' depends on the targets' shape
+        self._output_loss_trackers = ([Mean(f"{name}_loss") for name in self.output_names]
+                                      if len(self.output_names) > 1 else [])
+        self._compiled_metrics = None  # built from the first data: 'accuracy' depends on the targets' shape
         self.compiled = True
+
+    # --- the steps: override these to change what fit, evaluate and predict do ---
+
+    def train_step(self, data):
+        """One optimizer step on one batch; returns the logs: ``{'loss': …, metric name: …}``.
+
+        `data` is the batch `fit` cut: ``(x, y)``, or ``(x, y, sample_weight)``
+        when there are sample weights; `x`, `y` are tensors (lists of them for
+        several inputs or outputs).
+        """
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        with GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x, y, y_pred, sample_weight)
+        self._loss_tracker.update_state(float(loss.data), _batch_size(x))
+        gradients = tape.gradient(loss, self.trainable_weights)
+        self.optimizer.apply(gradients, self.trainable_weights)
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def test_step(self, data):
+        """The loss and metrics of one batch, without training; returns the logs."""
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        y_pred = self(x, training=False)
+        loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
+        self._loss_tracker.update_state(float(loss.data), _batch_size(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def predict_step(self, data):
+        """The model's outputs for one batch."""
+        x, _, _ = unpack_x_y_sample_weight(data)
+        return self(x, training=False)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The scalar to minimise: each output's mean loss times its loss weight, summed.
+
+        Each sample's loss is first multiplied by its sample weight. With several
+        outputs, each output's loss is also tracked as '<output>_loss'.
+        """
+        if not any(self.loss_functions):
+            raise ValueError(f"Model '{self.name}' has no loss to compute: give compile() a loss, e.g. "
+                             f"model.compile(optimizer='rmsprop', loss='mse'), or compute one in your train_step.")
+        targets, outputs = _as_list(y), _as_list(y_pred)
+        weights = _as_list(sample_weight) if sample_weight is not None else [None] * len(targets)
+        trackers = self._output_loss_trackers or [None] * len(targets)
+        total = None
+        for fn, loss_weight, target, output, weight, tracker in zip(
+                self.loss_functions, self.loss_weights, targets, outputs, weights, trackers):
+            if fn is None:
+                continue
+            losses = fn(target, output)  # one per sample (per step, for sequences)
+            if weight is not None:
+                losses = losses * weight.reshape((-1,) + (1,) * (len(losses.shape) - 1))
+            value = losses.mean() * loss_weight
+            if tracker is not None:
+                tracker.update_state(float(value.data), len(target))
+            total = value if total is None else total + value
+        return total
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Update the compiled metrics with one batch; returns every metric's result so far."""
+        targets, outputs = _as_list(y), _as_list(y_pred)
+        for metric, index in self._compiled_metrics or []:
+            metric.update_state(targets[index], Tensor(outputs[index].data))
+        return self.get_metrics_result()
+
+    def get_metrics_result(self):
+        """``{name: result}`` for every metric in `metrics`."""
+        return {metric.name: metric.result() for metric in self.metrics}
+
+    @property
+    def metrics(self):
+        """The loss trackers and compiled metrics: what `fit` resets each epoch and reports."""
+        return ([self._loss_tracker] + self._output_loss_trackers
+                + [metric for metric, _ in self._compiled_metrics or []])
+
+    @property
+    def metrics_names(self):
+        return [metric.name for metric in self.metrics]
+
+    def reset_metrics(self):
+        for metric in self.metrics:
+            metric.reset_state()
 
     # --- data --------------------------------------------------------------
 
-    def _before_training(self):
-        """Hook for models that are built from their first data (a Sequential without input shape)."""
-
     def _prepare_inputs(self, x):
+        """The inputs as host arrays, one per model input, cast and checked against the model."""
         arrays = data_adapter.to_arrays(x, self._data_input_names(x), self.name, "input")
         self._build_from_data(arrays)
-        arrays = data_adapter.cast_inputs(arrays, self.inputs)
-        data_adapter.check_input_shapes(self, arrays)
+        arrays = data_adapter.cast_inputs(arrays, [tensor.dtype for tensor in self.inputs], self.input_names)
+        data_adapter.check_input_shapes(arrays, [tensor.shape for tensor in self.inputs], self.input_names,
+                                        [self._first_reader(tensor) for tensor in self.inputs], self.name)
+        self.compute_output_shape([(None,) + a.shape[1:] for a in arrays] if len(arrays) > 1
+                                  else (None,) + arrays[0].shape[1:])
         return arrays
 
     def _data_input_names(self, x):
@@ -57,17 +152,25 @@ class Trainer:
     def _build_from_data(self, arrays):
         """Hook: a deferred Sequential builds itself from the first data it sees."""
 
+    def _first_reader(self, symbolic):
+        """"'dense' (Dense)": the first layer that reads the input `symbolic`, for error messages."""
+        for node in self._nodes:
+            if any(tensor is symbolic for tensor in node.input_tensors):
+                return f"'{node.layer.name}' ({type(node.layer).__name__})"
+        return None
+
     def _prepare(self, x, y, sample_weight=None, class_weight=None):
         """Inputs, targets and sample weights (one array or None per output), all checked."""
         self._require_compiled()
         xs = self._prepare_inputs(x)
         if y is None:
             raise ValueError(f"Model '{self.name}' needs targets `y` to train or evaluate.")
+        output_shapes = [tensor.shape for tensor in self.outputs]
         ys = data_adapter.to_arrays(y, self.output_names, self.name, "target")
         data_adapter.check_cardinality(xs, ys)
-        data_adapter.check_targets(self, ys, self.loss_functions)
-        ys = data_adapter.cast_targets(ys, self.loss_functions, self)
-        if self._metrics is None:
+        data_adapter.check_targets(ys, output_shapes, self.output_names, self.loss_functions)
+        ys = data_adapter.cast_targets(ys, self.loss_functions, output_shapes)
+        if self._compiled_metrics is None:
             self._build_metrics(ys)
         ws = sample_weights.resolve(sample_weight, class_weight, ys, self.output_names, self.name)
         return xs, ys, ws
@@ -76,77 +179,19 @@ class Trainer:
         output_shapes = [tensor.shape for tensor in self.outputs]
         built = compile_utils.build_metrics(self._metric_identifiers, self.output_names,
                                             [y.shape for y in ys], output_shapes)
-        self._metrics = [(Mean(name), index, fn) for name, index, fn in built]
-        self._loss_trackers = [Mean("loss")]
-        if len(self.outputs) > 1:
-            self._loss_trackers += [Mean(f"{name}_loss") for name in self.output_names]
+        self._compiled_metrics = [(MeanMetricWrapper(fn, name), index) for name, index, fn in built]
 
     def _require_compiled(self):
         if not self.compiled:
             raise RuntimeError(f"You must compile model '{self.name}' before training or evaluating it: "
                                f"model.compile(optimizer='rmsprop', loss='mse').")
 
-    @property
-    def metrics_names(self):
-        trackers = getattr(self, "_loss_trackers", None) or [Mean("loss")]
-        return [t.name for t in trackers] + [m.name for m, _, _ in (self._metrics or [])]
-
-    # --- one step ---------------------------------------------------------
-
-    def _forward(self, xs, training):
-        outputs = self([Tensor(to_device(a)) for a in xs] if len(xs) > 1 else Tensor(to_device(xs[0])),
-                       training=training)
-        return list(outputs.values()) if isinstance(outputs, dict) else (
-            list(outputs) if isinstance(outputs, list) else [outputs])
-
-    def _loss(self, ys, outputs, ws=None):
-        total, parts = None, []
-        for fn, weight, y, output, sample_weight in zip(self.loss_functions, self.loss_weights, ys, outputs,
-                                                        ws or [None] * len(ys)):
-            if fn is None:
-                parts.append(None)
-                continue
-            losses = fn(_target(y), output)  # one per sample (per step, for sequences)
-            if sample_weight is not None:
-                losses = losses * _target(sample_weight.reshape((-1,) + (1,) * (len(losses.shape) - 1)))
-            value = losses.mean() * weight
-            parts.append(value)
-            total = value if total is None else total + value
-        return total, parts
-
-    def _update_metrics(self, ys, outputs, total, parts):
-        batch = len(ys[0])
-        self._loss_trackers[0].update_state(float(total.data), batch)
-        for tracker, part in zip(self._loss_trackers[1:], parts):
-            if part is not None:
-                tracker.update_state(float(part.data), batch)
-        for tracker, index, fn in self._metrics:
-            tracker.update_state(fn(_target(ys[index]), Tensor(outputs[index].data)))
-
-    def _train_step(self, xs, ys, ws):
-        ys = [_target(y) for y in ys]  # each target goes to the device once, for the loss and the metrics
-        variables = self.trainable_weights
-        with GradientTape() as tape:
-            outputs = self._forward(xs, training=True)
-            total, parts = self._loss(ys, outputs, ws)
-        grads = tape.gradient(total, variables)
-        with deferred_interrupt():
-            self.optimizer.apply(grads, variables)
-        self._update_metrics(ys, outputs, total, parts)
-
-    def _test_step(self, xs, ys, ws):
-        ys = [_target(y) for y in ys]
-        outputs = self._forward(xs, training=False)
-        total, parts = self._loss(ys, outputs, ws)
-        self._update_metrics(ys, outputs, total, parts)
-
-    def _results(self, prefix=""):
-        trackers = self._loss_trackers + [tracker for tracker, _, _ in self._metrics]
-        return {prefix + tracker.name: tracker.result() for tracker in trackers}
-
-    def _reset_metrics(self):
-        for tracker in self._loss_trackers + [tracker for tracker, _, _ in self._metrics]:
-            tracker.reset_state()
+    def _batch(self, xs, ys=None, ws=None):
+        """One batch of host arrays as the tensors a step receives: ``(x, y)`` or ``(x, y, sample_weight)``."""
+        x = _on_device(xs)
+        y = None if ys is None else _on_device(ys)
+        weighted = ws is not None and any(w is not None for w in ws)
+        return pack_x_y_sample_weight(x, y, _on_device(ws) if weighted else None)
 
     # --- the loops ----------------------------------------------------------
 
@@ -167,24 +212,25 @@ class Trainer:
         else:
             validation = None
         batch_size = batch_size or 32
-        steps = -(-len(xs[0]) // batch_size)
         self.history = History()
         verbose = 1 if verbose == "auto" else verbose
         callbacks = list(callbacks or []) + ([LivePlot()] if live else [])
         callback_list = CallbackList([ProgbarLogger(verbose)] + callbacks + [self.history], self,
-                                     {"epochs": epochs, "steps": steps, "verbose": verbose, "batch_size": batch_size})
+                                     {"epochs": epochs, "steps": _steps(xs, batch_size), "verbose": verbose,
+                                      "batch_size": batch_size})
         self.stop_training = False
         callback_list.on_train_begin()
         for epoch in range(initial_epoch, epochs):
-            self._reset_metrics()
+            self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
-            for step, index in enumerate(data_adapter.batch_indices(len(xs[0]), batch_size, shuffle)):
+            logs = {}
+            for step, rows in enumerate(data_adapter.batch_indices(len(xs[0]), batch_size, shuffle)):
                 callback_list.on_train_batch_begin(step)
-                self._train_step(*data_adapter.take_rows((xs, ys, ws), index))
-                callback_list.on_train_batch_end(step, self._results())
+                logs = self.train_step(self._batch(*data_adapter.take_rows((xs, ys, ws), rows)))
+                callback_list.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
-            logs = self._results()
+            logs = dict(logs)
             if validation is not None:
                 logs.update(self._evaluate_arrays(*validation, validation_batch_size or batch_size, None, "val_"))
             callback_list.on_epoch_end(epoch, logs)
@@ -194,16 +240,16 @@ class Trainer:
         return self.history
 
     def _evaluate_arrays(self, xs, ys, ws, batch_size, callback_list, prefix=""):
-        self._reset_metrics()
-        for step, index in enumerate(data_adapter.batch_indices(len(xs[0]), batch_size, False)):
+        self.reset_metrics()
+        logs = {}
+        for step, rows in enumerate(data_adapter.batch_indices(len(xs[0]), batch_size, False)):
             if callback_list:
                 callback_list.on_test_batch_begin(step)
-            self._test_step(*data_adapter.take_rows((xs, ys, ws), index))
+            logs = self.test_step(self._batch(*data_adapter.take_rows((xs, ys, ws), rows)))
             if callback_list:
-                callback_list.on_test_batch_end(step, self._results())
-        results = self._results(prefix)
-        self._reset_metrics()
-        return results
+                callback_list.on_test_batch_end(step, logs)
+        self.reset_metrics()
+        return {prefix + name: value for name, value in logs.items()}
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, callbacks=None,
                  return_dict=False):
@@ -216,7 +262,7 @@ class Trainer:
         batch_size = batch_size or 32
         verbose = 1 if verbose == "auto" else verbose
         callback_list = CallbackList([ProgbarLogger(verbose)] + list(callbacks or []), self,
-                                     {"steps": -(-len(xs[0]) // batch_size), "verbose": verbose})
+                                     {"steps": _steps(xs, batch_size), "verbose": verbose})
         callback_list.on_test_begin()
         logs = self._evaluate_arrays(xs, ys, ws, batch_size, callback_list)
         callback_list.on_test_end(logs)
@@ -228,12 +274,13 @@ class Trainer:
         batch_size = batch_size or 32
         verbose = 1 if verbose == "auto" else verbose
         callback_list = CallbackList([ProgbarLogger(verbose)] + list(callbacks or []), self,
-                                     {"steps": -(-len(xs[0]) // batch_size), "verbose": verbose})
+                                     {"steps": _steps(xs, batch_size), "verbose": verbose})
         callback_list.on_predict_begin()
         batches = []
-        for step, index in enumerate(data_adapter.batch_indices(len(xs[0]), batch_size, False)):
+        for step, rows in enumerate(data_adapter.batch_indices(len(xs[0]), batch_size, False)):
             callback_list.on_predict_batch_begin(step)
-            batches.append([to_numpy(output.data) for output in self._forward([a[index] for a in xs], False)])
+            outputs = self.predict_step(self._batch([a[rows] for a in xs]))
+            batches.append([to_numpy(output.data) for output in _as_list(outputs)])
             callback_list.on_predict_batch_end(step)
         callback_list.on_predict_end()
         outputs = [numpy.concatenate(parts) for parts in zip(*batches)]
@@ -242,24 +289,39 @@ class Trainer:
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict=False):
         """One optimizer step on exactly this batch; returns its loss (and metrics)."""
         xs, ys, ws = self._prepare(x, y, sample_weight, class_weight)
-        self._reset_metrics()
-        self._train_step(xs, ys, ws)
-        return _format_results(self._results(), return_dict)
+        self.reset_metrics()
+        return _format_results(self.train_step(self._batch(xs, ys, ws)), return_dict)
 
     def test_on_batch(self, x, y, sample_weight=None, return_dict=False):
         xs, ys, ws = self._prepare(x, y, sample_weight)
-        self._reset_metrics()
-        self._test_step(xs, ys, ws)
-        return _format_results(self._results(), return_dict)
+        self.reset_metrics()
+        return _format_results(self.test_step(self._batch(xs, ys, ws)), return_dict)
 
     def predict_on_batch(self, x):
-        outputs = [to_numpy(output.data) for output in self._forward(self._prepare_inputs(x), False)]
+        outputs = self.predict_step(self._batch(self._prepare_inputs(x)))
+        outputs = [to_numpy(output.data) for output in _as_list(outputs)]
         return outputs[0] if len(outputs) == 1 else outputs
 
 
-def _target(y):
-    """A batch of targets as a tensor on the device (host arrays are moved there)."""
-    return y if isinstance(y, Tensor) else Tensor(to_device(y))
+def _on_device(arrays):
+    """Host arrays as tensors on the device: one tensor for one array, else a list (None stays None)."""
+    tensors = [None if array is None else Tensor(to_device(array)) for array in arrays]
+    return tensors[0] if len(tensors) == 1 else tensors
+
+
+def _as_list(structure):
+    """A step's tensors as a list in output order (a model's dict outputs keep their order)."""
+    if isinstance(structure, dict):
+        return list(structure.values())
+    return list(structure) if isinstance(structure, (list, tuple)) else [structure]
+
+
+def _batch_size(x):
+    return len(flatten(x)[0])
+
+
+def _steps(xs, batch_size):
+    return math.ceil(len(xs[0]) / batch_size)
 
 
 def _unpack_validation(data):

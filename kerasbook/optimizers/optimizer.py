@@ -8,11 +8,10 @@ matching gradients to variables, clipping, the learning rate, counting steps.
 
 Nothing a user trained is lost on Ctrl-C: `apply` first works out every new
 value (all slots and all variable changes) without touching the old ones, and
-only then writes them, in one short loop at its very end. An exception or a
-KeyboardInterrupt during the arithmetic leaves the model and the optimizer
-exactly as they were before the step. (An interrupt that lands inside that
-last loop can leave the step half written, but no array half written: each
-weight holds either its old or its new value.)
+only then writes them, in one short loop at its very end, with Ctrl-C held back
+until the loop is done. An exception or a KeyboardInterrupt during the
+arithmetic leaves the model and the optimizer exactly as they were before the
+step; one during the writes comes after them.
 
 An embedding table's gradient arrives as `IndexedSlices`, the few rows a batch
 used. Where the update formula leaves a row with a zero gradient exactly as it
@@ -21,6 +20,7 @@ touches only those rows and gives bit for bit the dense result; the others (any
 momentum keeps moving every row) get the gradient as a dense array.
 """
 from ..runtime.array_module import to_device, xp_of
+from ..runtime.interrupts import deferred_interrupt
 from ..runtime.naming import snake_case, unique_name
 from ..ops.indexed_slices import IndexedSlices
 from ..ops.tensor import Tensor
@@ -149,17 +149,18 @@ class Optimizer:
         # The only writes: everything above left the old values untouched. Copying
         # into the same slot arrays each step (not swapping in the new ones) keeps
         # `variables()` the same arrays, as Keras's optimizer variables are.
-        for variable, slots, new_slots, delta in updates:
-            for name, array in new_slots.items():
-                if isinstance(array, IndexedSlices):
-                    slots[name][array.indices] = array.values
+        with deferred_interrupt():
+            for variable, slots, new_slots, delta in updates:
+                for name, array in new_slots.items():
+                    if isinstance(array, IndexedSlices):
+                        slots[name][array.indices] = array.values
+                    else:
+                        slots[name][...] = array
+                if isinstance(delta, IndexedSlices):
+                    variable.data[delta.indices] += delta.values  # the indices are unique
                 else:
-                    slots[name][...] = array
-            if isinstance(delta, IndexedSlices):
-                variable.data[delta.indices] += delta.values  # the indices are unique
-            else:
-                variable.data += delta
-        self.iterations += 1
+                    variable.data += delta
+            self.iterations += 1
 
     def apply_gradients(self, grads_and_vars):
         """Keras's older spelling: ``apply_gradients(zip(grads, variables))``."""

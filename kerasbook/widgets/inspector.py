@@ -63,7 +63,7 @@ class Inspector:
             values = model.run_graph([Tensor(to_device(array)) for array in xs], training=False)
             outputs = [values[id(symbolic)] for symbolic in model.outputs]
             if ys is not None:
-                target, _ = model._loss(ys, outputs)
+                target = model.compute_loss(y=[Tensor(to_device(y)) for y in ys], y_pred=outputs)
             else:
                 target = ops.mean(outputs[0])
                 for output in outputs[1:]:
