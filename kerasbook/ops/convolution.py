@@ -26,10 +26,9 @@ from .function import Function
 from .math import reshape
 
 # Unfold this many patch values at a time. On the CPU 4 MB of float32 is still in
-# the cache when the product reads it, and big enough for fast BLAS: E15's second
-# layer (10 MB of patches an image) ran its forward pass in 51 ms in blocks of
-# rows, 65 ms whole, and E15's four convolutions, forward and backward, took 368
-# ms against 378-388 (benchmarks/README.md). A GPU wants few, large products (512 MB).
+# the cache when the product reads it, and big enough for fast BLAS, so a large
+# image is unfolded a block of output rows at a time rather than whole
+# (benchmarks/README.md has the timings). A GPU wants few, large products (512 MB).
 _PATCH_VALUES_PER_PIECE = {"cpu": 2 ** 20, "gpu": 2 ** 27}
 
 
@@ -110,7 +109,7 @@ def _correlate(x, kernel, strides, dilation):
 
 def _sum_over_positions(g):
     """The bias gradient: `g` summed over images and positions, written as
-    ``ones @ g``, which BLAS runs about twice as fast as NumPy's ``sum``."""
+    ``ones @ g``, which BLAS runs faster than NumPy's ``sum``."""
     rows = g.reshape(-1, g.shape[-1])
     return xp_of(g).ones(rows.shape[0], dtype=g.dtype) @ rows
 

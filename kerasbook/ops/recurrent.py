@@ -103,7 +103,7 @@ class Recurrent(Function):
 
     def transposed_recurrent_kernel(self):
         """``recurrent_kernel.T`` laid out row-major: BLAS runs the small per-step
-        products up to twice as fast on it as on a transposed view."""
+        products faster on it than on a transposed view."""
         return xp_of(self.recurrent_kernel).ascontiguousarray(self.recurrent_kernel.T)
 
     def recurrent_kernel_gradient(self, h, grad_steps):
@@ -175,7 +175,7 @@ class LSTM(Recurrent):
         steps, batch = gates.shape[:2]
         # Back through time in blocks of about 1 MiB of gates: the local derivatives
         # of a block are computed together just before its steps, while they are
-        # still in the cache (at batch 64, twice as fast as all steps at once).
+        # still in the cache.
         block = max(1, GATE_BYTES_PER_BLOCK // gates[0].nbytes)
         local, dh_dc = xp.empty_like(gates[:block]), xp.empty_like(h[:block])
         grad_gates = xp.empty_like(gates)
