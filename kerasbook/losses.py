@@ -3,6 +3,7 @@
 A custom loss is any ``fn(y_true, y_pred)`` written with `kerasbook.backend`
 functions or tensor operators; its gradient is derived for it.
 """
+from .ops.tensor import Tensor, as_array
 from .ops.losses import (
     binary_crossentropy, categorical_crossentropy, mean_absolute_error, mean_squared_error,
     sparse_categorical_crossentropy,
@@ -20,8 +21,57 @@ _BY_NAME = {
 }
 
 
+class LossFunctionWrapper:
+    """A loss as an object: calling it gives the batch's mean loss, as Keras's loss classes do.
+
+    Each sample's loss is multiplied by its `sample_weight` (if given), then the
+    batch's losses are averaged (Keras's 'sum_over_batch_size').
+
+    Example:
+        loss_fn = keras.losses.MeanSquaredError()
+        loss = loss_fn(y, y_pred)
+    """
+
+    def __init__(self, fn, name):
+        self.fn, self.name = fn, name
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        losses = self.fn(y_true, y_pred)
+        if sample_weight is not None:
+            weight = sample_weight if isinstance(sample_weight, Tensor) else Tensor(as_array(sample_weight))
+            losses = losses * weight.reshape((-1,) + (1,) * (len(losses.shape) - 1))
+        return losses.mean()
+
+
+class MeanSquaredError(LossFunctionWrapper):
+    def __init__(self, name="mean_squared_error"):
+        super().__init__(mean_squared_error, name)
+
+
+class MeanAbsoluteError(LossFunctionWrapper):
+    def __init__(self, name="mean_absolute_error"):
+        super().__init__(mean_absolute_error, name)
+
+
+class BinaryCrossentropy(LossFunctionWrapper):
+    def __init__(self, name="binary_crossentropy"):
+        super().__init__(binary_crossentropy, name)
+
+
+class CategoricalCrossentropy(LossFunctionWrapper):
+    def __init__(self, name="categorical_crossentropy"):
+        super().__init__(categorical_crossentropy, name)
+
+
+class SparseCategoricalCrossentropy(LossFunctionWrapper):
+    def __init__(self, name="sparse_categorical_crossentropy"):
+        super().__init__(sparse_categorical_crossentropy, name)
+
+
 def get(identifier):
-    """A loss name or a callable ``fn(y_true, y_pred)`` to the loss function."""
+    """A loss name, a loss object or a callable ``fn(y_true, y_pred)`` to the per-sample loss function."""
+    if isinstance(identifier, LossFunctionWrapper):
+        return identifier.fn  # compile weights and averages the per-sample losses itself
     if callable(identifier):
         return identifier
     if isinstance(identifier, str):

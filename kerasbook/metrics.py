@@ -5,7 +5,8 @@
 loss and the shapes of the targets and outputs.
 """
 from . import losses
-from .ops.tensor import Tensor
+from .ops.tensor import Tensor, as_array
+from .runtime.array_module import xp_of
 
 
 def _arrays(y_true, y_pred):
@@ -44,7 +45,7 @@ _BY_NAME = {
 
 def resolve(identifier, target_shape, output_shape):
     """The metric function for `identifier`; for 'accuracy' Keras 3's choice from the shapes."""
-    if callable(identifier):
+    if callable(identifier) or isinstance(identifier, Mean):
         return identifier
     if not isinstance(identifier, str):
         raise ValueError(f"Unknown metric {identifier!r}: expected a name or a function fn(y_true, y_pred).")
@@ -91,8 +92,10 @@ class Mean:
 class MeanMetricWrapper(Mean):
     """A metric function's per-sample values, averaged over every sample seen.
 
+    With `sample_weight`, each sample's value counts by its weight (Keras's weighted mean).
+
     Example:
-        mae = MeanMetricWrapper(keras.losses.mean_absolute_error, name="mae")
+        mae = keras.metrics.MeanAbsoluteError(name="mae")
         mae.update_state(y, y_pred)
     """
 
@@ -100,5 +103,36 @@ class MeanMetricWrapper(Mean):
         super().__init__(name or getattr(fn, "__name__", "mean_metric_wrapper"))
         self.fn = fn
 
-    def update_state(self, y_true, y_pred):
-        super().update_state(self.fn(y_true, y_pred))
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        values = as_array(self.fn(y_true, y_pred))
+        if sample_weight is None:
+            return super().update_state(values)
+        weight = as_array(sample_weight).reshape((-1,) + (1,) * (values.ndim - 1))
+        weight = xp_of(values).broadcast_to(weight, values.shape)  # a sample's weight for each of its values
+        self.total += float((values * weight).sum())
+        self.count += float(weight.sum())
+
+
+class MeanSquaredError(MeanMetricWrapper):
+    def __init__(self, name="mean_squared_error"):
+        super().__init__(losses.mean_squared_error, name)
+
+
+class MeanAbsoluteError(MeanMetricWrapper):
+    def __init__(self, name="mean_absolute_error"):
+        super().__init__(losses.mean_absolute_error, name)
+
+
+class BinaryAccuracy(MeanMetricWrapper):
+    def __init__(self, name="binary_accuracy"):
+        super().__init__(binary_accuracy, name)
+
+
+class CategoricalAccuracy(MeanMetricWrapper):
+    def __init__(self, name="categorical_accuracy"):
+        super().__init__(categorical_accuracy, name)
+
+
+class SparseCategoricalAccuracy(MeanMetricWrapper):
+    def __init__(self, name="sparse_categorical_accuracy"):
+        super().__init__(sparse_categorical_accuracy, name)

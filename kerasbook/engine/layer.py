@@ -131,6 +131,11 @@ class Layer:
         own = [w for w in self._own_weights if not w.trainable]
         return _unique(own + [w for layer in self._layers_with_weights() for w in layer.non_trainable_weights])
 
+    # Keras 3 calls weights variables; both names are in its tutorials.
+    variables = weights
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
     def get_weights(self):
         """The weights as NumPy arrays, in Keras's order."""
         return [w.numpy() for w in self.weights]

@@ -48,11 +48,13 @@ def metric_identifiers(metrics, output_names):
 
 
 def metric_name(identifier):
-    return identifier if isinstance(identifier, str) else getattr(identifier, "__name__", type(identifier).__name__)
+    if isinstance(identifier, str):
+        return identifier
+    return getattr(identifier, "name", None) or getattr(identifier, "__name__", type(identifier).__name__)
 
 
 def build_metrics(identifiers, output_names, target_shapes, output_shapes):
-    """(name, output index, function) for every metric, named the way Keras names them."""
+    """(name, output index, function or metric object) for every metric, named the way Keras names them."""
     built = []
     for index, (names, target_shape, output_shape) in enumerate(zip(identifiers, target_shapes, output_shapes)):
         for identifier in names:

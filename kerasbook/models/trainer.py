@@ -179,7 +179,8 @@ class Trainer:
         output_shapes = [tensor.shape for tensor in self.outputs]
         built = compile_utils.build_metrics(self._metric_identifiers, self.output_names,
                                             [y.shape for y in ys], output_shapes)
-        self._compiled_metrics = [(MeanMetricWrapper(fn, name), index) for name, index, fn in built]
+        self._compiled_metrics = [(fn if isinstance(fn, Mean) else MeanMetricWrapper(fn, name), index)
+                                  for name, index, fn in built]
 
     def _require_compiled(self):
         if not self.compiled:

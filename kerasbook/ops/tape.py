@@ -38,13 +38,17 @@ class GradientTape:
     def gradient(self, target, sources):
         """Gradients of the scalar `target` with respect to each tensor in `sources`.
 
-        A source the target does not depend on gets ``None``, as in TensorFlow;
-        an embedding table gets `IndexedSlices`, as in TensorFlow.
+        A source may be a weight or any tensor computed inside the tape; one the
+        target does not depend on gets ``None``, and an embedding table gets
+        `IndexedSlices`, as in TensorFlow.
         """
         xp = target.xp
+        wanted = {id(source) for source in sources}
         grads = {id(target): xp.ones_like(target.data)}
         for function, inputs, output in reversed(self.entries):
-            grad_output = grads.pop(id(output), None)
+            # Every use of `output` was recorded after it, so its gradient is complete here;
+            # it is dropped once passed on, unless the caller asked for it.
+            grad_output = grads.get(id(output)) if id(output) in wanted else grads.pop(id(output), None)
             if grad_output is None:
                 continue
             for tensor, grad in zip(inputs, function.backward(to_dense(grad_output))):
