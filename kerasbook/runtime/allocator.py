@@ -5,7 +5,7 @@ gate activations, gradients) and frees them at its end. By default glibc's
 ``malloc`` hands blocks above 128 KiB to the kernel with ``mmap`` and gives them
 back with ``munmap`` when freed, and trims the top of its heap whenever 128 KiB
 there is free; the next batch then faults every page in again, which the kernel
-zeroes first. On E16's LSTM that was a third of the step. Raising both thresholds
+zeroes first (benchmarks/README.md, "Page faults"). Raising both thresholds
 makes ``malloc`` reuse the memory it already has: the peak memory stays what the
 largest batch needs, it is just not returned between batches.
 

@@ -3,12 +3,11 @@
 Containers (Binder, Kubernetes, ``docker run --cpus``) often cap CPU *time* with a
 cgroup quota while showing every core of the host. OpenBLAS then starts one thread
 per host core, the threads wait for each other while the kernel throttles them,
-and matrix products get slower the more threads there are: under a one-CPU quota
-on this project's machine, 8 threads ran an MLP layer's product 1.5x and an LSTM
-step's product 2.7x slower than one thread. So at import kerasbook reads the quota
-and, where it is below the BLAS thread count, lowers the count to fit (with
-threadpoolctl, which can change it after NumPy is loaded). A thread count the user set with ``OPENBLAS_NUM_THREADS``,
-``MKL_NUM_THREADS`` or ``OMP_NUM_THREADS`` is left alone.
+and matrix products get slower the more threads there are (measured in
+benchmarks/README.md, "Threads under a CPU quota"). So at import kerasbook reads the
+quota and, where it is below the BLAS thread count, lowers the count to fit (with
+threadpoolctl, which can change it after NumPy is loaded). A thread count the user
+set with ``OPENBLAS_NUM_THREADS``, ``MKL_NUM_THREADS`` or ``OMP_NUM_THREADS`` is left alone.
 """
 import math
 import os
@@ -78,7 +77,7 @@ def fit_blas_threads_to_quota(root=CGROUP, own_groups="/proc/self/cgroup"):
     quota = cpu_quota(root, own_groups)
     if quota is None or quota >= (os.cpu_count() or 1):
         return None
-    from threadpoolctl import threadpool_info, threadpool_limits  # 20 ms to import: only where needed
+    from threadpoolctl import threadpool_info, threadpool_limits  # imported only where a quota is found
     threads = max(1, math.floor(quota))
     if all(pool["num_threads"] <= threads for pool in threadpool_info() if pool["user_api"] == "blas"):
         return None
