@@ -203,6 +203,10 @@ LAYERS = [
     ("GRU", lambda: layers.GRU(3, return_sequences=True), floats(2, 5, 4), False),
     ("GRU last", lambda: layers.GRU(3), floats(2, 5, 4), False),
     ("SimpleRNN", lambda: layers.SimpleRNN(3, return_sequences=True, activation="relu"), floats(2, 5, 4), False),
+    ("RNN LSTMCell", lambda: layers.RNN(layers.LSTMCell(3), return_sequences=True), floats(2, 5, 4), False),
+    ("RNN GRUCell last state", lambda: layers.RNN(layers.GRUCell(3), return_state=True, go_backwards=True),
+     floats(2, 5, 4), False),
+    ("RNN SimpleRNNCell", lambda: layers.RNN(layers.SimpleRNNCell(3, activation="relu")), floats(2, 5, 4), False),
 ]
 LAYER_IDS = [spec[0] for spec in LAYERS]
 
@@ -236,7 +240,8 @@ def test_layer_forward_and_backward_match_numpy(backend, make_layer, make_inputs
 def test_every_exported_layer_is_checked_on_every_backend():
     checked = set()
     for _, make_layer, _, _ in LAYERS:
-        checked.add(type(make_layer()))
+        layer = make_layer()
+        checked.update(type(each) for each in [layer, *layer._sublayers])  # a cell is checked inside its RNN
     exported = {value for name, value in vars(layers).items()
                 if isinstance(value, type) and issubclass(value, layers.Layer)
                 and value not in (layers.Layer, layers.InputLayer)}

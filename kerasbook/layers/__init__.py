@@ -15,6 +15,6 @@ from .pooling import (
     GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
     MaxPool1D, MaxPool2D, MaxPooling1D, MaxPooling2D,
 )
-from .recurrent import GRU, LSTM, SimpleRNN
+from .recurrent import GRU, GRUCell, LSTM, LSTMCell, RNN, SimpleRNN, SimpleRNNCell
 from .reshaping import Flatten, Permute, RepeatVector, Reshape
 from .wrappers import TimeDistributed
