@@ -363,6 +363,7 @@ def lstm(inputs, kernel, recurrent_kernel, bias=None, initial_state=None, activa
     read last step first, and a returned sequence keeps that reversed order.
     `recurrent_mask`, an array (batch, units) or None, is recurrent dropout:
     it multiplies h_{t-1} in the recurrent product at every step.
+    The same computation, one step at a time: ``layers.RNN(layers.LSTMCell(units))``.
 
     Example:
         y = ops.lstm(x, kernel, recurrent_kernel, bias, return_sequences=True)
@@ -379,6 +380,7 @@ def gru(inputs, kernel, recurrent_kernel, bias=None, initial_state=None, activat
 
     `recurrent_mask` as in `lstm`: it masks h_{t-1} in the recurrent product
     only; the update ``z * h_{t-1}`` uses the unmasked state.
+    The same computation, one step at a time: ``layers.RNN(layers.GRUCell(units))``.
     """
     h = initial_state[0] if initial_state is not None else None
     op = GRU(activation, recurrent_activation, go_backwards, recurrent_mask)
@@ -387,7 +389,10 @@ def gru(inputs, kernel, recurrent_kernel, bias=None, initial_state=None, activat
 
 def simple_rnn(inputs, kernel, recurrent_kernel, bias=None, initial_state=None, activation="tanh",
                return_sequences=False, return_state=False, go_backwards=False, recurrent_mask=None):
-    """Run a SimpleRNN over `inputs`; ``[output, h]`` with `return_state`; `recurrent_mask` as in `lstm`."""
+    """Run a SimpleRNN over `inputs`; ``[output, h]`` with `return_state`; `recurrent_mask` as in `lstm`.
+
+    The same computation, one step at a time: ``layers.RNN(layers.SimpleRNNCell(units))``.
+    """
     h = initial_state[0] if initial_state is not None else None
     op = SimpleRNN(activation, go_backwards=go_backwards, recurrent_mask=recurrent_mask)
     return _keras_outputs(op(inputs, kernel, recurrent_kernel, bias, h), return_sequences, return_state)
