@@ -13,7 +13,9 @@ in the CPU's cache while the product reads it, and memory stays small.
 
 The gradients are matrix products too: the kernel's is ``patches.T @ grad``,
 and the input's is another convolution, of the output gradient with the kernel
-flipped (a "transposed convolution").
+flipped (a "transposed convolution"). Run forward, that same computation is the
+op of Conv2DTranspose, a learnable upsampling, whose own backward is in turn a
+convolution's forward pass.
 
 Padding follows Keras/TensorFlow: 'valid' adds none; 'same' adds just enough
 that the output has ``ceil(size / stride)`` positions, with the odd pixel (if
@@ -50,6 +52,38 @@ def padding_amounts(length, window, stride, padding, dilation=1):
         return span - 1, 0
     total = max((math.ceil(length / stride) - 1) * stride + span - length, 0)
     return total // 2, total - total // 2
+
+
+def transpose_padding_amounts(window, stride, padding, output_padding=None, dilation=1):
+    """The padding (before, after) of the convolution that a transposed convolution reverses.
+
+    Keras 3 (``_convert_conv_transpose_padding_args_from_keras_to_jax`` in
+    keras/src/backend/common/backend_utils.py) spreads the input by the stride
+    and pads it with (lead, trail) zeros before sliding the flipped kernel over
+    it; the convolution going the other way pads by ``span - 1 - lead`` and
+    ``span - 1 - trail``. A negative `after` means that convolution never reads
+    the last pixels of its input, so the transposed output is zero there.
+    """
+    span = _span(window, dilation)
+    if padding == "valid":
+        extra = max(span, stride) - span if output_padding is None else output_padding
+        return 0, -extra
+    if output_padding is None:
+        total = stride + span - 2  # gives an output `stride` times the input
+    else:
+        total = span + span % 2 - 2 + output_padding
+    lead = min(total // 2 + total % 2, span - 1)
+    return span - 1 - lead, span - 1 - (total - lead)
+
+
+def transpose_output_length(length, window, stride, padding, output_padding=None, dilation=1):
+    """How long a transposed convolution's output is (None stays None), as Keras computes it:
+    'same' gives ``length * stride``, 'valid' ``(length - 1) * stride + max(span, stride)``,
+    and an `output_padding` adds that many pixels to the smallest length instead."""
+    if length is None:
+        return None
+    before, after = transpose_padding_amounts(window, stride, padding, output_padding, dilation)
+    return (length - 1) * stride + _span(window, dilation) - before - after
 
 
 def _span(window, dilation):
@@ -175,25 +209,29 @@ class Conv2D(Function):
         return grad.reshape(self.kernel.shape)
 
     def _input_gradient(self, g):
-        """Convolve the output gradient with the flipped kernel (a transposed convolution).
-
-        Each output pixel sent ``kernel[i, j]`` times the input pixel at tap
-        (i, j); running that backwards means spreading the output gradient out
-        by the strides (zeros between), padding it by the kernel's span, and
-        correlating it with the kernel turned 180 degrees, inputs and outputs swapped.
-        """
-        xp = xp_of(g)
-        kh, kw = self.kernel.shape[:2]
-        span_h, span_w = _span(kh, self.dilation[0]), _span(kw, self.dilation[1])
-        n, padded_h, padded_w, _ = self.padded.shape
-        out_h, out_w, filters = g.shape[1:]
-        spread = xp.zeros((n, padded_h + span_h - 1, padded_w + span_w - 1, filters), dtype=g.dtype)
-        spread[:, span_h - 1: span_h - 1 + (out_h - 1) * self.strides[0] + 1: self.strides[0],
-               span_w - 1: span_w - 1 + (out_w - 1) * self.strides[1] + 1: self.strides[1]] = g
-        flipped = self.kernel[::-1, ::-1].transpose(0, 1, 3, 2)
-        grad_padded = _correlate(spread, flipped, (1, 1), self.dilation)
+        """The transposed convolution of the output gradient, cropped to the unpadded input."""
+        grad_padded = _correlate_transposed(g, self.kernel, self.strides, self.dilation, self.padded.shape[1:3])
         (top, _), (left, _) = self.pads
         return grad_padded[:, top: top + self.x_shape[1], left: left + self.x_shape[2]]
+
+
+def _correlate_transposed(g, kernel, strides, dilation, padded_size):
+    """A convolution's input gradient for a (padded_h, padded_w) padded input: a "transposed convolution".
+
+    Each output pixel sent ``kernel[i, j]`` times the input pixel at tap
+    (i, j); running that backwards means spreading the output gradient out
+    by the strides (zeros between), padding it by the kernel's span, and
+    correlating it with the kernel turned 180 degrees, inputs and outputs swapped.
+    """
+    xp = xp_of(g)
+    kh, kw = kernel.shape[:2]
+    span_h, span_w = _span(kh, dilation[0]), _span(kw, dilation[1])
+    n, out_h, out_w, filters = g.shape
+    spread = xp.zeros((n, padded_size[0] + span_h - 1, padded_size[1] + span_w - 1, filters), dtype=g.dtype)
+    spread[:, span_h - 1: span_h - 1 + (out_h - 1) * strides[0] + 1: strides[0],
+           span_w - 1: span_w - 1 + (out_w - 1) * strides[1] + 1: strides[1]] = g
+    flipped = kernel[::-1, ::-1].transpose(0, 1, 3, 2)
+    return _correlate(spread, flipped, (1, 1), dilation)
 
 
 class ZeroPad2D(Function):
@@ -209,6 +247,61 @@ class ZeroPad2D(Function):
 
     def backward(self, g):
         return (g[self.crop],)
+
+
+class Conv2DTranspose(Function):
+    """The transposed convolution: a convolution's input gradient, run as a forward pass.
+
+    A stride-2 convolution maps an image to one half its size; its input
+    gradient maps a half-size image back up to the full size, which makes a
+    learnable upsampling for decoders. The kernel is that convolution's, laid
+    out (kh, kw, filters, in) as in Keras: it reads `filters` channels and
+    writes `in`, so this op turns `in` channels into `filters`.
+
+    Backward runs the other way: the convolution's forward pass gives the input
+    gradient, and its kernel gradient (with this op's input as the output
+    gradient) gives the kernel's.
+    """
+
+    def __init__(self, strides=(1, 1), padding="valid", output_padding=None, dilation_rate=(1, 1)):
+        self.strides, self.dilation = as_pair(strides, "strides"), as_pair(dilation_rate, "dilation_rate")
+        if padding not in ("valid", "same"):
+            raise ValueError(f"conv2d_transpose expected padding 'valid' or 'same', received {padding!r}.")
+        self.output_padding = (None, None) if output_padding is None else as_pair(output_padding, "output_padding")
+        if any(p is not None and not 0 <= p < s for p, s in zip(self.output_padding, self.strides)):
+            raise ValueError(f"conv2d_transpose expected output_padding smaller than strides {self.strides} "
+                             f"(and not negative), received {output_padding!r}.")
+        self.padding = padding
+
+    def forward(self, x, kernel, bias=None):
+        if x.ndim != 4 or kernel.ndim != 4 or kernel.shape[3] != x.shape[3]:
+            raise ValueError("conv2d_transpose expected input (batch, h, w, in) and kernel (kh, kw, filters, in) "
+                             f"with the same `in`, received shapes {x.shape} and {kernel.shape}.")
+        self.pads = tuple(transpose_padding_amounts(kernel.shape[a], self.strides[a], self.padding,
+                                                    self.output_padding[a], self.dilation[a]) for a in range(2))
+        size = tuple((x.shape[1 + a] - 1) * self.strides[a] + _span(kernel.shape[a], self.dilation[a])
+                     - sum(self.pads[a]) for a in range(2))
+        if min(size) < 1:
+            raise ValueError(f"conv2d_transpose of input size {x.shape[1:3]} with kernel {kernel.shape[:2]}, "
+                             f"padding '{self.padding}' and output_padding {self.output_padding} would be empty.")
+        self.x, self.kernel, self.has_bias = x, kernel, bias is not None
+        (top, after_h), (left, after_w) = self.pads
+        padded_size = (top + size[0] + max(after_h, 0), left + size[1] + max(after_w, 0))
+        y = _correlate_transposed(x, kernel, self.strides, self.dilation, padded_size)
+        y = xp_of(y).ascontiguousarray(y[:, top: top + size[0], left: left + size[1]])
+        if bias is not None:
+            y += bias
+        return y
+
+    def backward(self, g):
+        needs_x, needs_kernel = self.needs_input_grad[:2]
+        (top, after_h), (left, after_w) = self.pads
+        convolution = Conv2D(self.strides, ((top, max(after_h, 0)), (left, max(after_w, 0))), self.dilation)
+        grad_x = convolution.forward(g, self.kernel)
+        convolution.needs_input_grad = (False, needs_kernel)
+        grad_kernel = convolution.backward(self.x)[1]
+        grad_bias = _sum_over_positions(g) if self.has_bias else None
+        return grad_x if needs_x else None, grad_kernel, grad_bias
 
 
 def conv2d(x, kernel, bias=None, strides=(1, 1), padding="valid", dilation_rate=(1, 1)):
@@ -237,6 +330,35 @@ def conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
         padding = ((0, 0), padding_amounts(steps, k, strides, "causal", dilation_rate))
     function = Conv2D((1, strides), padding, (1, dilation_rate))
     inputs = [reshape(x, (n, 1, steps, channels)), reshape(kernel, (1, k, channels, filters))]
+    y = function(*inputs) if bias is None else function(*inputs, bias)
+    return reshape(y, (n, y.shape[2], filters))
+
+
+def conv2d_transpose(x, kernel, bias=None, strides=(1, 1), padding="valid", output_padding=None,
+                     dilation_rate=(1, 1)):
+    """Transposed 2-D convolution: (batch, h, w, in) * (kh, kw, filters, in) -> (batch, h', w', filters).
+
+    With padding='same' and no output_padding the output is `strides` times bigger.
+
+    Example:
+        y = conv2d_transpose(codes, kernel, bias, strides=2, padding="same")  # 7x7 -> 14x14
+    """
+    function = Conv2DTranspose(strides, padding, output_padding, dilation_rate)
+    return function(x, kernel) if bias is None else function(x, kernel, bias)
+
+
+def conv1d_transpose(x, kernel, bias=None, strides=1, padding="valid", output_padding=None, dilation_rate=1):
+    """Transposed 1-D convolution of (batch, steps, in) with a (k, filters, in) kernel: a 2-D one, one pixel tall."""
+    if len(x.shape) != 3 or len(kernel.shape) != 3:
+        raise ValueError("conv1d_transpose expected input (batch, steps, in) and kernel (k, filters, in), "
+                         f"received shapes {tuple(x.shape)} and {tuple(kernel.shape)}.")
+    strides, dilation_rate = as_single(strides, "strides"), as_single(dilation_rate, "dilation_rate")
+    if output_padding is not None:
+        output_padding = (0, as_single(output_padding, "output_padding"))
+    n, steps, channels = x.shape
+    k, filters, _ = kernel.shape
+    function = Conv2DTranspose((1, strides), padding, output_padding, (1, dilation_rate))
+    inputs = [reshape(x, (n, 1, steps, channels)), reshape(kernel, (1, k, filters, channels))]
     y = function(*inputs) if bias is None else function(*inputs, bias)
     return reshape(y, (n, y.shape[2], filters))
 
