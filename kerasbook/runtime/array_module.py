@@ -42,7 +42,8 @@ def set_backend(name):
         try:
             import cupy as module
         except ImportError as error:
-            raise ImportError("The 'cupy' backend needs CuPy: pip install 'kerasbook[gpu]'.") from error
+            raise ImportError("The 'cupy' backend needs CuPy: in kerasbook's folder, pip install -e '.[gpu]' "
+                              "(CUDA 12) or -e '.[gpu-cuda13]' (CUDA 13).") from error
     else:
         module = _registered.get(name, numpy)
     if module is not numpy:
