@@ -4,7 +4,11 @@ The Keras-2 sub-module paths of the guide (``keras.layers.convolutional``,
 ``.pooling``, ``.recurrent``, ``.merge``, ``.wrappers``) are the packages below.
 """
 from ..engine import Input, InputLayer, InputSpec, Layer
-from .convolutional import Conv1D, Conv2D, Convolution1D, Convolution2D, ZeroPadding2D
+from .convolutional import (
+    Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, Convolution1D, Convolution1DTranspose, Convolution2D,
+    Convolution2DTranspose, Cropping1D, Cropping2D, Deconv2D, Deconvolution2D, DepthwiseConv2D, SeparableConv2D,
+    SeparableConvolution2D, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D,
+)
 from .core import Activation, Dense, Dropout, Embedding
 from .merge import (
     Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, add, average, concatenate, maximum, minimum,
