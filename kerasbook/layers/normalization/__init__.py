@@ -1,0 +1,2 @@
+from .batch_normalization import BatchNormalization
+from .layer_normalization import LayerNormalization
