@@ -22,5 +22,8 @@ from .pooling import (
     MaxPool1D, MaxPool2D, MaxPooling1D, MaxPooling2D,
 )
 from .recurrent import GRU, GRUCell, LSTM, LSTMCell, RNN, SimpleRNN, SimpleRNNCell
+from .regularization import (
+    AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D,
+)
 from .reshaping import Flatten, Permute, RepeatVector, Reshape
 from .wrappers import TimeDistributed

@@ -9,7 +9,7 @@ class Dropout(Layer):
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         if not 0 <= rate < 1:
-            raise ValueError(f"Dropout '{self.name}': rate must be in [0, 1), received {rate!r}.")
+            raise ValueError(f"{type(self).__name__} '{self.name}': rate must be in [0, 1), received {rate!r}.")
         self.rate, self.noise_shape, self.seed = rate, noise_shape, seed
 
     def call(self, inputs, training=False):
