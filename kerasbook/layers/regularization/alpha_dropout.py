@@ -1,5 +1,6 @@
 """`AlphaDropout`: dropout for SELU networks, keeping the mean and variance of its inputs."""
 from ...engine.layer import Layer
+from ...ops import Tensor
 from ...ops.activations import SELU_ALPHA, SELU_SCALE
 from ...runtime import random
 
@@ -30,7 +31,7 @@ class AlphaDropout(Layer):
         noise_shape = inputs.shape
         if self.noise_shape is not None:
             noise_shape = tuple(s if d is None else d for d, s in zip(self.noise_shape, inputs.shape))
-        kept = (random.uniform(noise_shape, dtype=inputs.dtype) >= self.rate).astype(inputs.dtype)
+        kept = Tensor((random.uniform(noise_shape, dtype=inputs.dtype) >= self.rate).astype(inputs.dtype))
         saturation = -SELU_ALPHA * SELU_SCALE
         a = ((1 - self.rate) * (1 + self.rate * saturation ** 2)) ** -0.5
         b = -a * saturation * self.rate

@@ -2,6 +2,7 @@
 import math
 
 from ...engine.layer import Layer
+from ...ops import Tensor
 from ...runtime import random
 
 
@@ -26,7 +27,7 @@ class GaussianDropout(Layer):
         if not training or self.rate == 0:
             return inputs
         stddev = math.sqrt(self.rate / (1.0 - self.rate))
-        return inputs * random.normal(inputs.shape, 1.0, stddev, dtype=inputs.dtype)
+        return inputs * Tensor(random.normal(inputs.shape, 1.0, stddev, dtype=inputs.dtype))
 
     def get_config(self):
         return {**super().get_config(), "rate": self.rate, "seed": self.seed}

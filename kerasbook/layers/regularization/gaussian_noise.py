@@ -1,5 +1,6 @@
 """`GaussianNoise`: add zero-centred Gaussian noise while training, a cheap form of data augmentation."""
 from ...engine.layer import Layer
+from ...ops import Tensor
 from ...runtime import random
 
 
@@ -22,7 +23,7 @@ class GaussianNoise(Layer):
     def call(self, inputs, training=False):
         if not training or self.stddev == 0:
             return inputs
-        return inputs + random.normal(inputs.shape, 0.0, self.stddev, dtype=inputs.dtype)
+        return inputs + Tensor(random.normal(inputs.shape, 0.0, self.stddev, dtype=inputs.dtype))
 
     def get_config(self):
         return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}
