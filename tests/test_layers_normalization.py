@@ -111,8 +111,6 @@ def test_one_training_step_matches_keras(case, make_layer):
     assert any(line.startswith(f" Non-trainable params: {non_trainable:,} ") for line in lines)
 
 
-@pytest.mark.xfail(strict=True, reason="engine/layer.py: a model's `weights` lists every trainable weight first, "
-                                       "Keras 3 lists each layer's weights in turn")
 def test_model_weights_are_in_keras_3_order():
     model = Sequential([Input((5,)), Dense(4), BatchNormalization(), Dense(2)])
     names = [f"{type(layer).__name__}/{w.name}" for layer in model.layers for w in layer.weights]

@@ -114,8 +114,9 @@ class Layer:
 
     @property
     def weights(self):
-        """Own weights (trainable first), then each sub-layer's, each weight once."""
-        return _unique(self.trainable_weights + self.non_trainable_weights)
+        """Own weights (trainable first), then each sub-layer's in turn, each weight once: Keras 3's order."""
+        own = [w for w in self._own_weights if w.trainable] + [w for w in self._own_weights if not w.trainable]
+        return _unique(own + [w for layer in self._layers_with_weights() for w in layer.weights])
 
     @property
     def trainable_weights(self):
