@@ -12,7 +12,7 @@ Example:
 """
 from . import (
     activations, backend, callbacks, config, datasets, initializers, layers, losses, metrics, models, ops,
-    optimizers, preprocessing, runtime, testing, utils, widgets,
+    optimizers, preprocessing, runtime, saving, testing, utils, widgets,
 )
 from .engine import Input
 from .models import Model, Sequential

@@ -3,6 +3,7 @@
 Random draws happen on the host (NumPy) and then move to the backend, so the
 same seed gives the same weights on every backend.
 """
+import inspect
 import math
 
 import numpy
@@ -11,6 +12,7 @@ from .runtime import random
 from .config import floatx
 from .runtime.array_module import to_device
 from .runtime.naming import snake_case
+from .saving import object_registration, serialization_lib
 
 
 def compute_fans(shape):
@@ -30,7 +32,14 @@ class Initializer:
         raise NotImplementedError
 
     def get_config(self):
-        return dict(vars(self))
+        """The constructor's arguments, read back from the attributes of the same names."""
+        parameters = inspect.signature(type(self).__init__).parameters.values()
+        return {p.name: getattr(self, p.name) for p in parameters
+                if p.name != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**serialization_lib.constructor_arguments(cls, config))
 
 
 class Zeros(Initializer):
@@ -153,8 +162,20 @@ _BY_NAME = {
 }
 
 
+object_registration.register_builtins("initializers", {cls.__name__: cls for cls in _BY_NAME.values()})
+
+
+def serialize(initializer):
+    """Keras's config of an initializer given by name, as an object, or already as a config."""
+    if isinstance(initializer, dict):
+        return initializer
+    return serialization_lib.serialize_keras_object(get(initializer))
+
+
 def get(identifier):
-    """A name ('he_normal'), a class name ('HeNormal'), an instance or a callable."""
+    """A name ('he_normal'), a class name ('HeNormal'), a saved config, an instance or a callable."""
+    if isinstance(identifier, dict):
+        return serialization_lib.deserialize_keras_object(identifier, category="initializers")
     if isinstance(identifier, str):
         key = identifier if identifier in _BY_NAME else snake_case(identifier)
         if key in _BY_NAME:

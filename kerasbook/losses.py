@@ -3,11 +3,18 @@
 A custom loss is any ``fn(y_true, y_pred)`` written with `kerasbook.backend`
 functions or tensor operators; its gradient is derived for it.
 """
+from .layers.core.operation_layer import operation
+from .ops import losses as _losses
 from .ops.tensor import Tensor, as_array
-from .ops.losses import (
-    binary_crossentropy, categorical_crossentropy, mean_absolute_error, mean_squared_error,
-    sparse_categorical_crossentropy,
-)
+from .saving.object_registration import register_builtins
+from .saving.serialization_lib import constructor_arguments, deserialize_keras_object
+
+# Each loss also takes symbolic tensors: in a functional model it becomes a node of the graph.
+mean_squared_error = operation(_losses.mean_squared_error)
+mean_absolute_error = operation(_losses.mean_absolute_error)
+binary_crossentropy = operation(_losses.binary_crossentropy)
+categorical_crossentropy = operation(_losses.categorical_crossentropy)
+sparse_categorical_crossentropy = operation(_losses.sparse_categorical_crossentropy)
 
 mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
@@ -34,6 +41,14 @@ class LossFunctionWrapper:
 
     def __init__(self, fn, name):
         self.fn, self.name = fn, name
+
+    def get_config(self):
+        return {"name": self.name}
+
+    @classmethod
+    def from_config(cls, config):
+        """A loss object from `get_config`'s dict, or Keras's (its options kerasbook lacks must be off)."""
+        return cls(**constructor_arguments(cls, config))
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         losses = self.fn(y_true, y_pred)
@@ -68,8 +83,14 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         super().__init__(sparse_categorical_crossentropy, name)
 
 
+register_builtins("losses", {**_BY_NAME, **{cls.__name__: cls for cls in (
+    MeanSquaredError, MeanAbsoluteError, BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy)}})
+
+
 def get(identifier):
-    """A loss name, a loss object or a callable ``fn(y_true, y_pred)`` to the per-sample loss function."""
+    """A loss name, a loss object, a saved config or a callable ``fn(y_true, y_pred)`` to the per-sample loss."""
+    if isinstance(identifier, dict):
+        identifier = deserialize_keras_object(identifier, category="losses")
     if isinstance(identifier, LossFunctionWrapper):
         return identifier.fn  # compile weights and averages the per-sample losses itself
     if callable(identifier):

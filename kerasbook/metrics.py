@@ -7,6 +7,8 @@ loss and the shapes of the targets and outputs.
 from . import losses
 from .ops.tensor import Tensor, as_array
 from .runtime.array_module import xp_of
+from .saving.object_registration import register_builtins
+from .saving.serialization_lib import constructor_arguments
 
 
 def _arrays(y_true, y_pred):
@@ -88,6 +90,14 @@ class Mean:
     def result(self):
         return self.total / self.count if self.count else 0.0
 
+    def get_config(self):
+        return {"name": self.name}
+
+    @classmethod
+    def from_config(cls, config):
+        """A metric from `get_config`'s dict, or Keras's (its options kerasbook lacks must be off)."""
+        return cls(**constructor_arguments(cls, config))
+
 
 class MeanMetricWrapper(Mean):
     """A metric function's per-sample values, averaged over every sample seen.
@@ -136,3 +146,7 @@ class CategoricalAccuracy(MeanMetricWrapper):
 class SparseCategoricalAccuracy(MeanMetricWrapper):
     def __init__(self, name="sparse_categorical_accuracy"):
         super().__init__(sparse_categorical_accuracy, name)
+
+
+register_builtins("metrics", {**_BY_NAME, **{cls.__name__: cls for cls in (
+    Mean, MeanSquaredError, MeanAbsoluteError, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy)}})

@@ -15,6 +15,7 @@ PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "kerasbook"
 FLOORS = [
     ["config"],
     ["runtime"],
+    ["saving"],  # files and configs: knows other parts only through their registered classes
     ["ops"],
     ["initializers", "activations"],
     ["engine"],

@@ -395,7 +395,7 @@ def test_config_round_trip(kind):
 def test_config_of_a_users_cell_needs_custom_objects():
     config = RNN(SimpleRNNCell(2)).get_config()
     config["cell"]["class_name"] = "MinimalRNNCell"
-    with pytest.raises(ValueError, match="unknown cell class 'MinimalRNNCell'"):
+    with pytest.raises(TypeError, match="Could not locate class 'MinimalRNNCell'"):
         RNN.from_config(config)
     config["cell"]["config"] = {"units": 2}
     rnn = RNN.from_config(config, custom_objects={"MinimalRNNCell": MinimalRNNCell})

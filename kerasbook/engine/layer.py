@@ -11,6 +11,8 @@ import inspect
 from .. import initializers
 from ..config import floatx
 from ..runtime.naming import snake_case, unique_name
+from ..saving.serialization_lib import constructor_arguments, dtype_policy
+from ..runtime.traceback_filtering import filter_traceback
 from ..ops.tensor import Tensor, Variable, as_tensor
 from .input_spec import check_input_compatibility
 from .keras_tensor import KerasTensor, flatten, is_symbolic, map_structure
@@ -31,6 +33,7 @@ class Layer:
         self.input_spec = None
         self.inbound_nodes = []
         self._own_weights = []
+        self._build_input_shape = None
         self._batch_input_shape = _batch_input_shape(input_shape, input_dim, batch_size, batch_input_shape)
 
     def __init_subclass__(cls, **kwargs):
@@ -56,17 +59,29 @@ class Layer:
         return input_shape
 
     def get_config(self):
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
-        if self._batch_input_shape is not None:
-            config["batch_input_shape"] = self._batch_input_shape
-        return config
+        """The arguments that rebuild this layer (not its weights), as Keras 3 writes them."""
+        return {"name": self.name, "trainable": self.trainable, "dtype": dtype_policy(self.dtype)}
 
     @classmethod
     def from_config(cls, config):
-        return cls(**config)
+        """A new layer from `get_config`'s dict, or from Keras's (its options kerasbook lacks must be off)."""
+        config = dict(config)
+        if isinstance(config.get("dtype"), dict):  # Keras's DTypePolicy
+            config["dtype"] = config["dtype"]["config"]["name"]
+        return cls(**constructor_arguments(cls, config))
+
+    def get_build_config(self):
+        """The input shape the layer was built for, so a loaded layer can make its weights before they load."""
+        if self.built and self._build_input_shape is not None:
+            return {"input_shape": self._build_input_shape}
+        return None
+
+    def build_from_config(self, config):
+        self._check_and_build(_as_shapes(config["input_shape"]))
 
     # --- calling ---------------------------------------------------------------
 
+    @filter_traceback
     def __call__(self, inputs, training=None, **kwargs):
         if is_symbolic(inputs):
             return self._call_symbolic(inputs, kwargs)
@@ -98,6 +113,7 @@ class Layer:
         if not self.built:
             self.build(input_shapes)
             self.built = True
+            self._build_input_shape = input_shapes
 
     # --- weights ---------------------------------------------------------------
 
@@ -230,6 +246,13 @@ def _unique(variables):
 
 def _to_tensor(value):
     return value if isinstance(value, Tensor) else as_tensor(value)
+
+
+def _as_shapes(shape):
+    """A JSON shape back as a tuple, or a list of shapes back as a list of tuples."""
+    if any(isinstance(item, (list, tuple)) for item in shape):
+        return [tuple(item) for item in shape]
+    return tuple(shape)
 
 
 def _batch_input_shape(input_shape, input_dim, batch_size, batch_input_shape):

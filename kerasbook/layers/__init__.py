@@ -10,7 +10,7 @@ from .convolutional import (
     Convolution2DTranspose, Cropping1D, Cropping2D, Deconv2D, Deconvolution2D, DepthwiseConv2D, SeparableConv2D,
     SeparableConvolution2D, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D,
 )
-from .core import Activation, Dense, Dropout, Embedding
+from .core import Activation, Dense, Dropout, Embedding, Lambda, OperationLayer
 from .merge import (
     Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, add, average, concatenate, maximum, minimum,
     multiply, subtract,
@@ -27,3 +27,7 @@ from .regularization import (
 )
 from .reshaping import Flatten, Permute, RepeatVector, Reshape
 from .wrappers import TimeDistributed
+from ..saving.object_registration import register_builtins
+
+register_builtins("layers", {name: value for name, value in globals().items()
+                             if isinstance(value, type) and issubclass(value, Layer)})

@@ -3,12 +3,18 @@
 Because a model is a layer, it can be called on new inputs (reusing its
 weights), wrapped in `TimeDistributed`, or nested in a bigger model.
 """
+import json
+
 from ..engine.graph import map_graph
 from ..engine.input_layer import InputLayer
 from ..engine.input_spec import shapes_compatible
 from ..engine.keras_tensor import KerasTensor, flatten, map_structure
 from ..engine.layer import Layer
 from ..runtime.naming import unique_name
+from .. import saving
+from .compile_config import compile_from_config, get_compile_config
+from .functional_config import functional_config, functional_from_config
+from ..runtime.traceback_filtering import filter_traceback
 from . import weights_file
 from .summary import print_summary
 from .summary_html import summary_html
@@ -30,6 +36,7 @@ class Model(Trainer, Layer):
         # Keras 3 makes `Model(inputs, outputs)` an instance of its class Functional.
         return "Functional" if type(self) is Model else type(self).__name__
 
+    @filter_traceback
     def __init__(self, inputs=None, outputs=None, name=None, trainable=True):
         Layer.__init__(self, name=name or unique_name("functional"), trainable=trainable)
         Trainer.__init__(self)
@@ -43,9 +50,11 @@ class Model(Trainer, Layer):
                 if not isinstance(tensor, KerasTensor):
                     raise TypeError(f"Model {role} must be symbolic tensors from `Input()` or layer calls; "
                                     f"received {type(tensor).__name__}.")
+        nodes, layers = map_graph(flatten(inputs), flatten(outputs))
+        _check_unique_names(layers)
         self._input_structure, self._output_structure = inputs, outputs
         self.inputs, self.outputs = flatten(inputs), flatten(outputs)
-        self._nodes, self._layers = map_graph(self.inputs, self.outputs)
+        self._nodes, self._layers = nodes, layers
         self._sublayers = [layer for layer in self._layers if layer is not self]
         self.built = True
 
@@ -83,6 +92,7 @@ class Model(Trainer, Layer):
         shapes = [tensor.shape for tensor in self.outputs]
         return shapes[0] if len(shapes) == 1 else shapes
 
+    @filter_traceback
     def get_layer(self, name=None, index=None):
         """A layer by name (or by position in `model.layers`)."""
         if index is not None:
@@ -92,16 +102,23 @@ class Model(Trainer, Layer):
                 return layer
         raise ValueError(f"No such layer: {name!r}. Existing layers are: {[layer.name for layer in self.layers]}.")
 
+    @filter_traceback
     def summary(self, line_length=None, print_fn=None):
         """Print Keras's table of layers, output shapes and parameter counts."""
         print_summary(self, line_length=line_length, print_fn=print_fn)
 
+    @filter_traceback
     def save_weights(self, filepath):
-        """Write the weights to an .npz file (loadable on any backend)."""
+        """Write the weights to an .npz file (loadable on any backend); an interrupted save keeps the old file."""
+        if saving.is_keras_weights_file(filepath):
+            return saving.save_weights(self, filepath)
         weights_file.save_weights(self, filepath)
 
+    @filter_traceback
     def load_weights(self, filepath):
-        """Read weights saved by `save_weights`; shapes are checked before anything changes."""
+        """Read weights saved by `save_weights`; the whole file is checked before any weight changes."""
+        if saving.is_keras_weights_file(filepath):
+            return saving.load_weights(self, filepath)
         weights_file.load_weights(self, filepath)
 
     def _repr_html_(self):
@@ -173,5 +190,44 @@ class Model(Trainer, Layer):
     def build(self, input_shape):
         """A graph model is built when it is made."""
 
+    # --- saving: Keras 3's config and files ---------------------------------------
+
     def get_config(self):
-        return {"name": self.name, "layers": [layer.name for layer in self.layers]}
+        """Keras's config of the graph: every layer's config and calls, the model's inputs and outputs."""
+        return functional_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A new model (fresh weights) from `get_config`'s dict or Keras's."""
+        return functional_from_config(cls, config, custom_objects)
+
+    def get_build_config(self):
+        return {"input_shape": self.input_shape} if self.built else None
+
+    def get_compile_config(self):
+        return get_compile_config(self)
+
+    def compile_from_config(self, config):
+        compile_from_config(self, config)
+
+    def to_json(self, **kwargs):
+        """The model's config as JSON text (no weights); `kerasbook.models.model_from_json` reads it back."""
+        return json.dumps(saving.serialize_keras_object(self), **kwargs)
+
+    def save(self, filepath, overwrite=True, **kwargs):
+        """Save config, weights, compile settings and optimizer state: 'm.keras' (Keras 3) or 'm.h5' (legacy).
+
+        Example:
+            model.save('model.keras')
+            model = keras.models.load_model('model.keras')
+        """
+        saving.save_model(self, filepath, overwrite=overwrite, **kwargs)
+
+
+def _check_unique_names(layers):
+    """Keras 3's rule: a model finds, saves and reports its layers by name, so no two may share one."""
+    names = [layer.name for layer in layers]
+    for name in names:
+        if names.count(name) > 1:
+            raise ValueError(f'The name "{name}" is used {names.count(name)} times in the model. All layer names '
+                             f'should be unique.')

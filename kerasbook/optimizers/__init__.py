@@ -10,8 +10,11 @@ from .adam import Adam
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
+from ..saving.object_registration import register_builtins
+from ..saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 _BY_NAME = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adagrad, Adadelta, Adam)}
+register_builtins("optimizers", {cls.__name__: cls for cls in _BY_NAME.values()})
 
 
 def _class_named(name):
@@ -22,13 +25,15 @@ def _class_named(name):
 
 
 def serialize(optimizer):
-    """``{'class_name': ..., 'config': ...}``, Keras's form for saving an optimizer's settings."""
-    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+    """``{'module', 'class_name', 'config', 'registered_name'}``, Keras's form of an optimizer's settings."""
+    return serialize_keras_object(optimizer)
 
 
-def deserialize(config):
-    """A new optimizer from `serialize`'s dict (the class name is not case-sensitive)."""
-    return _class_named(config["class_name"]).from_config(config.get("config", {}))
+def deserialize(config, custom_objects=None):
+    """A new optimizer from `serialize`'s dict (a built-in's class name is not case-sensitive)."""
+    if config.get("class_name", "").lower() in _BY_NAME and not config.get("registered_name"):
+        return _class_named(config["class_name"]).from_config(config.get("config", {}))
+    return deserialize_keras_object(config, custom_objects=custom_objects, category="optimizers")
 
 
 def get(identifier):

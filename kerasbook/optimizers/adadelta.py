@@ -20,6 +20,7 @@ class Adadelta(Optimizer):
     """
 
     default_learning_rate = 0.001
+    slot_layout = (("accumulated_grad", "accumulated_delta_var"),)
 
     def __init__(self, learning_rate=None, rho=0.95, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)

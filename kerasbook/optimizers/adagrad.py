@@ -18,6 +18,7 @@ class Adagrad(Optimizer):
     """
 
     default_learning_rate = 0.001
+    slot_layout = (("accumulator",),)
 
     def __init__(self, learning_rate=None, initial_accumulator_value=0.1, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)

@@ -27,6 +27,7 @@ class Adam(Optimizer):
     """
 
     default_learning_rate = 0.001
+    slot_layout = (("momentum", "velocity"), ("velocity_hat",))
 
     def __init__(self, learning_rate=None, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs):
         super().__init__(learning_rate, **kwargs)

@@ -19,9 +19,12 @@ was (plain SGD, RMSprop without momentum, Adagrad), the optimizer's `update_rows
 touches only those rows and gives bit for bit the dense result; the others (any
 momentum keeps moving every row) get the gradient as a dense array.
 """
-from ..runtime.array_module import to_device, xp_of
+import numpy
+
+from ..runtime.array_module import to_device, to_numpy, xp_of
 from ..runtime.interrupts import deferred_interrupt
 from ..runtime.naming import snake_case, unique_name
+from ..saving.serialization_lib import constructor_arguments
 from ..ops.indexed_slices import IndexedSlices
 from ..ops.tensor import Tensor
 
@@ -41,6 +44,9 @@ class Optimizer:
     """
 
     default_learning_rate = 0.001  # each optimizer sets Keras's default for itself
+    # Keras's order of the slots in a saved file: groups of slot names; within a group the names
+    # alternate variable by variable, and the groups follow one another (Adam: m, v, m, v, …, then v_hat, …).
+    slot_layout = ()
 
     def __init__(self, learning_rate=None, name=None, clipnorm=None, clipvalue=None,
                  global_clipnorm=None, decay=0.0, **kwargs):
@@ -174,13 +180,52 @@ class Optimizer:
 
     def get_config(self):
         """The arguments that rebuild this optimizer (not its state)."""
-        return {"name": self.name, "learning_rate": self.learning_rate, "decay": self.decay,
-                "clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
-                "global_clipnorm": self.global_clipnorm}
+        config = {"name": self.name, "learning_rate": self.learning_rate, "clipnorm": self.clipnorm,
+                  "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm}
+        if self.decay:  # Keras 2's; Keras 3 warns about any value, so it is written only when used
+            config["decay"] = self.decay
+        return config
 
     @classmethod
     def from_config(cls, config):
-        return cls(**config)
+        """A new optimizer from `get_config`'s dict, or Keras's (its options kerasbook lacks must be off)."""
+        return cls(**constructor_arguments(cls, config))
+
+    # --- the state, in Keras's saved order ----------------------------------------
+
+    def saved_variables(self, variables):
+        """The state as Keras saves it: iterations, learning rate, then each slot of each of `variables`.
+
+        A variable not yet stepped has fresh slots, as a built Keras optimizer has.
+        """
+        slots = [self._slots[id(v)][1] if id(v) in self._slots else self.make_slots(v.data) for v in variables]
+        arrays = [numpy.array(self.iterations, dtype="int32"), numpy.array(self.learning_rate, dtype="float32")]
+        return arrays + [to_numpy(array) for array in self._in_saved_order(slots)]
+
+    def load_saved_variables(self, variables, arrays):
+        """Set the state from `saved_variables`' arrays; all are checked before any is written."""
+        slots = [self.make_slots(v.data) for v in variables]
+        targets = self._in_saved_order(slots)
+        if len(arrays) == 2:  # saved before its first step: no slots yet
+            slots, targets = [], []
+        if len(arrays) != len(targets) + 2:
+            raise ValueError(f"{type(self).__name__} expected {len(targets) + 2} saved variables for "
+                             f"{len(variables)} trainable weights, received {len(arrays)}.")
+        for target, array in zip(targets, arrays[2:]):
+            if tuple(target.shape) != tuple(array.shape):
+                raise ValueError(f"{type(self).__name__}: a saved slot has shape {tuple(array.shape)}, expected "
+                                 f"{tuple(target.shape)}.")
+        for target, array in zip(targets, arrays[2:]):
+            target[...] = to_device(numpy.asarray(array, dtype=target.dtype))
+        self._slots = {id(v): (v, s) for v, s in zip(variables, slots)}  # none: made at the first step
+        self.iterations = int(arrays[0])
+        if numpy.float32(self.learning_rate) != numpy.float32(arrays[1]):  # else keep the unrounded rate
+            self.learning_rate = float(arrays[1])
+
+    def _in_saved_order(self, slots):
+        """The slot arrays of every variable (`slots`: one dict per variable) in `slot_layout`'s order."""
+        return [variable_slots[name] for group in self.slot_layout for variable_slots in slots
+                for name in group if name in variable_slots]
 
     def _as_gradient(self, grad, variable):
         gradient = grad.data if isinstance(grad, Tensor) else grad

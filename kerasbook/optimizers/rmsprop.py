@@ -24,6 +24,7 @@ class RMSprop(Optimizer):
     """
 
     default_learning_rate = 0.001
+    slot_layout = (("velocity",), ("momentum",), ("average_gradient",))
 
     def __init__(self, learning_rate=None, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, **kwargs):
         super().__init__(learning_rate, **kwargs)

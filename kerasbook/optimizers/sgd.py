@@ -22,6 +22,7 @@ class SGD(Optimizer):
     """
 
     default_learning_rate = 0.01
+    slot_layout = (("momentum",),)
 
     def __init__(self, learning_rate=None, momentum=0.0, nesterov=False, **kwargs):
         super().__init__(learning_rate, **kwargs)

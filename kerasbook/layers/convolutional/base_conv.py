@@ -1,5 +1,5 @@
 """What Conv1D and Conv2D share: their arguments, kernel and bias, output shape and config."""
-from ... import activations
+from ... import activations, initializers
 from ...engine.input_spec import InputSpec
 from ...engine.layer import Layer
 from ...ops.convolution import output_length
@@ -76,5 +76,5 @@ class BaseConv(Layer):
         return {**super().get_config(), "filters": self.filters, "kernel_size": self.kernel_size,
                 "strides": self.strides, "padding": self.padding, "data_format": "channels_last",
                 "dilation_rate": self.dilation_rate, "activation": activations.serialize(self.activation),
-                "use_bias": self.use_bias, "kernel_initializer": self.kernel_initializer,
-                "bias_initializer": self.bias_initializer}
+                "use_bias": self.use_bias, "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer)}

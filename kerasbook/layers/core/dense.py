@@ -1,5 +1,5 @@
 """`Dense`: every input unit connected to every output unit, ``activation(x @ kernel + bias)``."""
-from ... import activations
+from ... import activations, initializers
 from ...engine.input_spec import InputSpec
 from ...engine.layer import Layer
 from ...ops import nn
@@ -42,4 +42,5 @@ class Dense(Layer):
 
     def get_config(self):
         return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
-                "use_bias": self.use_bias}
+                "use_bias": self.use_bias, "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer)}

@@ -1,4 +1,5 @@
 """`Embedding`: turn integer indices (words, items) into learned dense vectors."""
+from ... import initializers
 from ...engine.layer import Layer
 from ...ops.embedding import embedding
 
@@ -56,9 +57,11 @@ class Embedding(Layer):
         return tuple(input_shape) + (self.output_dim,)
 
     def get_config(self):
-        return {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim,
-                "embeddings_initializer": self.embeddings_initializer, "mask_zero": False,
-                "input_length": self.input_length}
+        config = {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim,
+                  "embeddings_initializer": initializers.serialize(self.embeddings_initializer), "mask_zero": False}
+        if self.input_length is not None:  # Keras 3 accepts it (deprecated) and does not write it
+            config["input_length"] = self.input_length
+        return config
 
 
 def _as_tuple(length):

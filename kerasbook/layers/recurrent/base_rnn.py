@@ -5,7 +5,7 @@ Keras's options (``return_sequences``, ``return_state``, ``go_backwards``,
 ``initial_state``, ``dropout``, ``recurrent_dropout``) into that op's arguments
 and its results into Keras's outputs and shapes.
 """
-from ... import activations
+from ... import activations, initializers
 from ...runtime import random
 from ...engine.input_spec import InputSpec
 from ...engine.layer import Layer
@@ -15,6 +15,7 @@ from ...ops.recurrent import ACTIVATIONS
 
 class BaseRNN(Layer):
     state_count = 1  # LSTM carries two states, h and c
+    weights_path = "cell"  # Keras keeps these weights in the layer's cell: files say layers/lstm/cell/vars
 
     def __init__(self, units, activation, use_bias, kernel_initializer, recurrent_initializer, bias_initializer,
                  return_sequences=False, return_state=False, go_backwards=False, stateful=False, unroll=False,
@@ -52,8 +53,7 @@ class BaseRNN(Layer):
     def fused_activation(self, activation, argument):
         """The activation as a callable, checked to be one the fused op runs."""
         function = activations.get(activation)
-        name = activations.serialize(function)
-        if name not in ACTIVATIONS:
+        if getattr(function, "__name__", None) not in ACTIVATIONS:
             raise ValueError(f"{type(self).__name__} '{self.name}': {argument} must be one of "
                              f"{sorted(ACTIVATIONS)}, received {activation!r}.")
         return function
@@ -108,8 +108,8 @@ class BaseRNN(Layer):
 
     def get_config(self):
         return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
-                "use_bias": self.use_bias, "kernel_initializer": self.kernel_initializer,
-                "recurrent_initializer": self.recurrent_initializer, "bias_initializer": self.bias_initializer,
-                **self.options(), "stateful": False, "unroll": self.unroll, "dropout": self.dropout,
+                "use_bias": self.use_bias, "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer), **self.options(), "stateful": False, "unroll": self.unroll, "dropout": self.dropout,
                 "recurrent_dropout": self.recurrent_dropout}
 

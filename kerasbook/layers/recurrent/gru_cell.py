@@ -1,5 +1,5 @@
 """`GRUCell`: one step of `GRU`, its two gates written as algebra the tape differentiates."""
-from ... import activations
+from ... import activations, initializers
 from ...engine.layer import Layer
 
 
@@ -59,5 +59,6 @@ class GRUCell(Layer):
     def get_config(self):
         return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
                 "recurrent_activation": activations.serialize(self.recurrent_activation), "use_bias": self.use_bias,
-                "kernel_initializer": self.kernel_initializer, "recurrent_initializer": self.recurrent_initializer,
-                "bias_initializer": self.bias_initializer, "reset_after": True}
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer), "reset_after": True}

@@ -1,5 +1,5 @@
 """`LSTMCell`: one step of `LSTM`, its four gates written as algebra the tape differentiates."""
-from ... import activations
+from ... import activations, initializers
 from ...engine.layer import Layer
 
 
@@ -60,5 +60,6 @@ class LSTMCell(Layer):
     def get_config(self):
         return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
                 "recurrent_activation": activations.serialize(self.recurrent_activation), "use_bias": self.use_bias,
-                "kernel_initializer": self.kernel_initializer, "recurrent_initializer": self.recurrent_initializer,
-                "bias_initializer": self.bias_initializer, "unit_forget_bias": self.unit_forget_bias}
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer), "unit_forget_bias": self.unit_forget_bias}

@@ -12,9 +12,7 @@ from ...engine.input_spec import InputSpec
 from ...engine.layer import Layer
 from ...ops import Tensor, stack
 from ...runtime.array_module import xp
-from .gru_cell import GRUCell
-from .lstm_cell import LSTMCell
-from .simple_rnn_cell import SimpleRNNCell
+from ...saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 
 class RNN(Layer):
@@ -129,18 +127,12 @@ class RNN(Layer):
         return output
 
     def get_config(self):
-        return {**super().get_config(), "cell": {"class_name": type(self.cell).__name__,
-                                                 "config": self.cell.get_config()},
+        return {**super().get_config(), "cell": serialize_keras_object(self.cell),
                 "return_sequences": self.return_sequences, "return_state": self.return_state,
                 "go_backwards": self.go_backwards, "stateful": False, "unroll": self.unroll}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        """Rebuild the cell by its class name: one of kerasbook's cells, or one in `custom_objects`."""
-        config = dict(config)
-        cell = config.pop("cell")
-        known = {c.__name__: c for c in (SimpleRNNCell, LSTMCell, GRUCell)} | dict(custom_objects or {})
-        if cell["class_name"] not in known:
-            raise ValueError(f"RNN.from_config: unknown cell class {cell['class_name']!r}; pass it in "
-                             f"custom_objects={{'{cell['class_name']}': {cell['class_name']}}}.")
-        return cls(known[cell["class_name"]].from_config(cell["config"]), **config)
+        """Rebuild the cell by its class name: one of kerasbook's cells, a registered one, or one in `custom_objects`."""
+        cell = deserialize_keras_object(config["cell"], custom_objects=custom_objects, category="layers")
+        return super().from_config({**config, "cell": cell})

@@ -1,5 +1,5 @@
 """`SimpleRNNCell`: one step of `SimpleRNN`, written as algebra the tape differentiates."""
-from ... import activations
+from ... import activations, initializers
 from ...engine.layer import Layer
 
 
@@ -46,5 +46,6 @@ class SimpleRNNCell(Layer):
 
     def get_config(self):
         return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
-                "use_bias": self.use_bias, "kernel_initializer": self.kernel_initializer,
-                "recurrent_initializer": self.recurrent_initializer, "bias_initializer": self.bias_initializer}
+                "use_bias": self.use_bias, "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer)}

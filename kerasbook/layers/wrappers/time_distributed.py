@@ -7,6 +7,7 @@ every step.
 from ...engine.input_spec import InputSpec
 from ...engine.layer import Layer
 from ...ops import math as ops
+from ...saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 
 class TimeDistributed(Layer):
@@ -37,4 +38,9 @@ class TimeDistributed(Layer):
         return (input_shape[0], input_shape[1]) + tuple(step_output[1:])
 
     def get_config(self):
-        return {**super().get_config(), "layer": self.layer.get_config()}
+        return {**super().get_config(), "layer": serialize_keras_object(self.layer)}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        layer = deserialize_keras_object(config["layer"], custom_objects=custom_objects, category="layers")
+        return super().from_config({**config, "layer": layer})
