@@ -98,11 +98,12 @@ def _object_config(obj, builtin):
     return config
 
 
-def deserialize_keras_object(config, custom_objects=None, safe_mode=True, category=None):
+def deserialize_keras_object(config, custom_objects=None, safe_mode=None, category=None):
     """The object a `serialize_keras_object` dict describes (strings and numbers pass through).
 
     `custom_objects` (``{name: class or function}``) names your own classes;
-    `category` ('layers', 'losses', …) settles a name two packages share.
+    `safe_mode` (True unless a load in progress said otherwise) refuses saved
+    Python code; `category` ('layers', 'losses', …) settles a name two packages share.
 
     Example:
         layer = deserialize_keras_object({"class_name": "Dense", "config": {"units": 3}})
