@@ -91,10 +91,12 @@ def _object_config(obj, builtin):
         "config": serialize_keras_object(obj.get_config()),
         "registered_name": None if builtin else object_registration.get_registered_name(type(obj)),
     }
-    if getattr(obj, "get_build_config", None) and obj.get_build_config() is not None:
-        config["build_config"] = serialize_keras_object(obj.get_build_config())
-    if getattr(obj, "get_compile_config", None) and obj.get_compile_config() is not None:
-        config["compile_config"] = serialize_keras_object(obj.get_compile_config())
+    build_config = obj.get_build_config() if hasattr(obj, "get_build_config") else None
+    if build_config is not None:
+        config["build_config"] = serialize_keras_object(build_config)
+    compile_config = obj.get_compile_config() if hasattr(obj, "get_compile_config") else None
+    if compile_config is not None:
+        config["compile_config"] = serialize_keras_object(compile_config)
     return config
 
 

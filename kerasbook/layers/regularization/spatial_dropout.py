@@ -22,7 +22,7 @@ class SpatialDropout1D(Dropout):
 
     def get_config(self):
         config = {**super().get_config(), "seed": self.seed}
-        del config["noise_shape"]
+        del config["noise_shape"], config["trainable"]  # Keras's SpatialDropout takes neither
         return config
 
 
@@ -47,5 +47,5 @@ class SpatialDropout2D(Dropout):
 
     def get_config(self):
         config = {**super().get_config(), "data_format": self.data_format, "seed": self.seed}
-        del config["noise_shape"]
+        del config["noise_shape"], config["trainable"]  # Keras's SpatialDropout takes neither
         return config
