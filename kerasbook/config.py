@@ -18,6 +18,10 @@ once, when kerasbook is imported.
     BLAS threads       lowered at import to a container's CPU quota (`runtime/threads.py`),
                        unless you set OPENBLAS_NUM_THREADS, OMP_NUM_THREADS or
                        MKL_NUM_THREADS yourself before import.
+    traceback          whether an error raised inside kerasbook shows only your code and the
+      filtering        message (on, as in Keras) or also kerasbook's own frames
+                       (`runtime/traceback_filtering.py`). KERASBOOK_TRACEBACK_FILTERING=0
+                       before import, or kerasbook.config.disable_traceback_filtering().
 
 Other state the whole process shares, that is not a setting (listed so a reader
 can find each):
@@ -38,6 +42,7 @@ _settings = {
     "epsilon": 1e-7,
     "image_data_format": "channels_last",
     "keep_freed_memory": os.environ.get("KERASBOOK_KEEP_FREED_MEMORY", "1") != "0",
+    "traceback_filtering": os.environ.get("KERASBOOK_TRACEBACK_FILTERING", "1") != "0",
 }
 
 FLOAT_TYPES = ("float16", "float32", "float64")
@@ -87,6 +92,20 @@ def set_image_data_format(data_format):
 def keeps_freed_memory():
     """Whether kerasbook raises glibc's malloc thresholds at import (KERASBOOK_KEEP_FREED_MEMORY)."""
     return _settings["keep_freed_memory"]
+
+
+def enable_traceback_filtering():
+    """Errors raised inside kerasbook show your code and the message, not kerasbook's frames (the default)."""
+    _settings["traceback_filtering"] = True
+
+
+def disable_traceback_filtering():
+    """Errors show the full traceback, kerasbook's own frames included: for debugging kerasbook itself."""
+    _settings["traceback_filtering"] = False
+
+
+def is_traceback_filtering_enabled():
+    return _settings["traceback_filtering"]
 
 
 def _set_backend_name(name):
