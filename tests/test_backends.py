@@ -182,6 +182,9 @@ LAYERS = [
     *[(name, (lambda name=name: getattr(layers, name)()), pair(3, 4), False)
       for name in ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate")],
     ("TimeDistributed", lambda: layers.TimeDistributed(layers.Dense(3)), floats(2, 4, 5), False),
+    ("Lambda", lambda: layers.Lambda(lambda x: K.tanh(x) * 2 + K.repeat_elements(x[:, :1], 5, axis=1)),
+     floats(3, 5), False),
+    ("OperationLayer batch_dot", lambda: layers.OperationLayer(K.batch_dot, kwargs={"axes": 1}), pair(3, 4), False),
     ("Conv1D", lambda: layers.Conv1D(4, 3, padding="same", activation="relu"), floats(2, 7, 3), False),
     ("Conv1D causal dilated", lambda: layers.Conv1D(3, 2, padding="causal", dilation_rate=2), floats(2, 7, 3), False),
     ("Conv2D", lambda: layers.Conv2D(4, 3, strides=2, padding="same"), floats(2, 7, 6, 3), False),

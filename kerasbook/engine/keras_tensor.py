@@ -3,10 +3,17 @@
 Calling a layer on a `KerasTensor` computes no numbers. It infers the output
 shape, records a `Node`, and returns new symbolic tensors whose ``history``
 points back to that node. A functional `Model` is the graph these histories form.
+
+Operators on symbolic tensors (``x * 2``, ``a + b``, ``x[:, 0]``) add nodes too:
+`kerasbook/layers/core/operation_layer.py` attaches them below, since the layer
+that holds an operation lives a floor above this one.
 """
 
 
 class KerasTensor:
+    symbolic = True  # ops refuse it, and a Tensor's operators leave it to the KerasTensor's own
+    __array_ufunc__ = None  # NumPy's sign for the same: numpy_array * x calls x.__rmul__
+
     def __init__(self, shape, dtype="float32", history=None, name=None):
         self.shape = tuple(shape)
         self.dtype = str(dtype)
@@ -30,6 +37,10 @@ class KerasTensor:
 
     def __bool__(self):
         return True
+
+    def __iter__(self):
+        raise TypeError(f"Cannot iterate over a symbolic tensor of shape {self.shape}: it has no values yet. "
+                        f"Index it (x[:, 0]) or use a Lambda layer.")
 
 
 def flatten(structure):

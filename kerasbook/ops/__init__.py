@@ -3,8 +3,9 @@ from .tape import GradientTape, active_tape, stop_recording
 from .tensor import Tensor, Variable, as_array, as_tensor
 from .function import Function, sum_to_shape
 from .math import (
-    abs, add, cast, clip, concatenate, divide, exp, log, matmul, max, maximum, mean, min, minimum,
-    multiply, negative, power, reshape, sqrt, square, stack, subtract, sum, transpose,
+    abs, add, argmax, argmin, cast, clip, concatenate, divide, equal, exp, expand_dims, get_item, greater,
+    greater_equal, less, less_equal, log, matmul, max, maximum, mean, min, minimum, multiply, negative, not_equal,
+    power, repeat, reshape, round, sqrt, square, squeeze, stack, subtract, sum, tile, transpose,
 )
 from .activations import (
     elu, hard_sigmoid, leaky_relu, linear, relu, selu, sigmoid, softmax, softplus, softsign, tanh,

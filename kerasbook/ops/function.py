@@ -17,7 +17,7 @@ class Function:
     needs_input_grad = ()
 
     def __call__(self, *inputs):
-        arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
+        arrays = [x.data if isinstance(x, Tensor) else _value(x, self) for x in inputs]
         output = Tensor(self.forward(*arrays))
         if _recording:
             needs = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
@@ -32,6 +32,15 @@ class Function:
 
     def backward(self, grad_output):
         raise NotImplementedError
+
+
+def _value(x, function):
+    """An input that is not a Tensor: an array or a number, never a symbolic tensor (it has no values yet)."""
+    if getattr(x, "symbolic", False) is True:  # a KerasTensor
+        raise TypeError(f"{type(function).__name__} received a symbolic tensor {x!r}: kerasbook.ops compute on "
+                        f"values. In a functional model, use kerasbook.backend functions (K.mean(x)), operators "
+                        f"(x * 2, x[:, 0]) or a Lambda layer, which become nodes of the graph.")
+    return x
 
 
 def sum_to_shape(grad, shape):

@@ -270,6 +270,19 @@ class Transpose(Function):
         return (g.transpose(inverse),)
 
 
+class Flip(Function):
+    """The elements along `axis` in reverse order (``numpy.flip``); the gradient is flipped back."""
+
+    def __init__(self, axis=None):
+        self.axis = axis
+
+    def forward(self, a):
+        return _xp(a).flip(a, axis=self.axis)
+
+    def backward(self, g):
+        return (_xp(g).flip(g, axis=self.axis),)
+
+
 class Concatenate(Function):
     def __init__(self, axis=-1):
         self.axis = axis
@@ -308,6 +321,39 @@ class GetItem(Function):
         grad = xp.zeros(self.shape, dtype=g.dtype)
         xp.add.at(grad, self.index, g)
         return (grad,)
+
+
+class Repeat(Function):
+    """Each element `repeats` times in a row along `axis` (``numpy.repeat``)."""
+
+    def __init__(self, repeats, axis):
+        self.repeats, self.axis = repeats, axis
+
+    def forward(self, a):
+        self.axis = self.axis % a.ndim
+        self.shape = a.shape
+        return _xp(a).repeat(a, self.repeats, axis=self.axis)
+
+    def backward(self, g):
+        # the copies of element i sit side by side: fold them onto an axis of their own and sum it
+        grouped = self.shape[:self.axis + 1] + (self.repeats,) + self.shape[self.axis + 1:]
+        return (g.reshape(grouped).sum(axis=self.axis + 1),)
+
+
+class Tile(Function):
+    """The whole array `reps[i]` times along each axis i (``numpy.tile``, one rep per axis)."""
+
+    def __init__(self, reps):
+        self.reps = reps
+
+    def forward(self, a):
+        self.shape = a.shape
+        return _xp(a).tile(a, self.reps)
+
+    def backward(self, g):
+        # axis i of the output is (rep, size) laid end to end: split it so, and sum the reps
+        split = tuple(n for pair in zip(self.reps, self.shape) for n in pair)
+        return (g.reshape(split).sum(axis=tuple(range(0, len(split), 2))),)
 
 
 class Cast(Function):
@@ -420,6 +466,11 @@ def transpose(a, axes=None):
     return Transpose(tuple(axes) if axes is not None else None)(a)
 
 
+def flip(a, axis=None):
+    """`a` read backwards along `axis` (every axis when None), as Keras's ``ops.flip``."""
+    return Flip(axis)(a)
+
+
 def concatenate(tensors, axis=-1):
     return Concatenate(axis)(*tensors)
 
@@ -432,28 +483,111 @@ def cast(a, dtype):
     return Cast(dtype)(a)
 
 
+def get_item(a, key):
+    """``a[key]``: a slice, an index, or an array of indices; the gradient flows back to the places read."""
+    return GetItem(_index(key))(a)
+
+
+def expand_dims(a, axis):
+    """A new axis of size 1 at `axis` (``numpy.expand_dims``)."""
+    shape = list(a.shape)
+    shape.insert(axis % (len(shape) + 1), 1)
+    return reshape(a, shape)
+
+
+def squeeze(a, axis):
+    """Remove `axis`, which must have size 1."""
+    shape = list(a.shape)
+    if shape[axis] != 1:
+        raise ValueError(f"squeeze: axis {axis} of shape {tuple(shape)} has size {shape[axis]}; only an axis of "
+                         f"size 1 can be removed.")
+    del shape[axis]
+    return reshape(a, shape)
+
+
+def repeat(a, repeats, axis):
+    return Repeat(repeats, axis)(a)
+
+
+def tile(a, reps):
+    """Repeat the whole array along each axis (``numpy.tile``): `reps` shorter than the rank is padded with 1s
+    in front, and longer gives `a` new leading axes of size 1."""
+    reps = (reps,) if isinstance(reps, int) else tuple(reps)
+    if len(reps) > len(a.shape):
+        a = reshape(a, (1,) * (len(reps) - len(a.shape)) + tuple(a.shape))
+    return Tile((1,) * (len(a.shape) - len(reps)) + reps)(a)
+
+
+# --- without gradients: indices, comparisons and rounding ---------------------------
+
+def argmax(a, axis=-1):
+    data = as_array(a)
+    return Tensor(_xp(data).argmax(data, axis=axis))
+
+
+def argmin(a, axis=-1):
+    data = as_array(a)
+    return Tensor(_xp(data).argmin(data, axis=axis))
+
+
+def round(a):  # noqa: A001 - Keras's name
+    """To the nearest integer, halves to even (as NumPy and TensorFlow round)."""
+    data = as_array(a)
+    return Tensor(_xp(data).round(data))
+
+
+def equal(a, b):
+    return Tensor(as_array(a) == as_array(b))
+
+
+def not_equal(a, b):
+    return Tensor(as_array(a) != as_array(b))
+
+
+def less(a, b):
+    return Tensor(as_array(a) < as_array(b))
+
+
+def less_equal(a, b):
+    return Tensor(as_array(a) <= as_array(b))
+
+
+def greater(a, b):
+    return Tensor(as_array(a) > as_array(b))
+
+
+def greater_equal(a, b):
+    return Tensor(as_array(a) >= as_array(b))
+
+
 def _index(key):
     return key.data if isinstance(key, Tensor) else key
 
 
-Tensor.__add__ = lambda self, other: add(self, other)
+def _defers(other):
+    """A symbolic tensor (``KerasTensor.symbolic``) handles the operator itself: ``tensor * keras_tensor``
+    then becomes a node of the graph (Python calls its ``__rmul__`` when ours returns NotImplemented)."""
+    return getattr(other, "symbolic", False) is True
+
+
+Tensor.__add__ = lambda self, other: NotImplemented if _defers(other) else add(self, other)
 Tensor.__radd__ = lambda self, other: add(other, self)
-Tensor.__sub__ = lambda self, other: subtract(self, other)
+Tensor.__sub__ = lambda self, other: NotImplemented if _defers(other) else subtract(self, other)
 Tensor.__rsub__ = lambda self, other: subtract(other, self)
-Tensor.__mul__ = lambda self, other: multiply(self, other)
+Tensor.__mul__ = lambda self, other: NotImplemented if _defers(other) else multiply(self, other)
 Tensor.__rmul__ = lambda self, other: multiply(other, self)
-Tensor.__truediv__ = lambda self, other: divide(self, other)
+Tensor.__truediv__ = lambda self, other: NotImplemented if _defers(other) else divide(self, other)
 Tensor.__rtruediv__ = lambda self, other: divide(other, self)
 Tensor.__neg__ = lambda self: negative(self)
 Tensor.__pow__ = lambda self, exponent: power(self, exponent)
-Tensor.__matmul__ = lambda self, other: matmul(self, other)
+Tensor.__matmul__ = lambda self, other: NotImplemented if _defers(other) else matmul(self, other)
 Tensor.__rmatmul__ = lambda self, other: matmul(other, self)
-Tensor.__getitem__ = lambda self, key: GetItem(_index(key))(self)
+Tensor.__getitem__ = lambda self, key: get_item(self, key)
 Tensor.__abs__ = lambda self: abs(self)
-Tensor.__lt__ = lambda self, other: Tensor(self.data < as_array(other))
-Tensor.__le__ = lambda self, other: Tensor(self.data <= as_array(other))
-Tensor.__gt__ = lambda self, other: Tensor(self.data > as_array(other))
-Tensor.__ge__ = lambda self, other: Tensor(self.data >= as_array(other))
+Tensor.__lt__ = lambda self, other: NotImplemented if _defers(other) else less(self, other)
+Tensor.__le__ = lambda self, other: NotImplemented if _defers(other) else less_equal(self, other)
+Tensor.__gt__ = lambda self, other: NotImplemented if _defers(other) else greater(self, other)
+Tensor.__ge__ = lambda self, other: NotImplemented if _defers(other) else greater_equal(self, other)
 Tensor.T = property(lambda self: transpose(self))
 Tensor.reshape = lambda self, *shape: reshape(self, shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
 Tensor.sum = lambda self, axis=None, keepdims=False: sum(self, axis, keepdims)

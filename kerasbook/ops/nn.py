@@ -1,5 +1,8 @@
-"""Fused ops for the dense layer and dropout, the hot path of every MLP."""
+"""Fused ops for the dense layer and dropout, the hot path of every MLP; the cross-entropies element by element."""
+from ..config import epsilon
 from ..runtime import random
+from . import math as m
+from .activations import softplus
 from .function import Function
 
 
@@ -46,3 +49,30 @@ def dense(x, kernel, bias=None):
 
 def dropout(x, rate, noise_shape=None):
     return Dropout(rate, noise_shape)(x)
+
+
+def binary_crossentropy(target, output, from_logits=False):
+    """Keras 3's ``ops.binary_crossentropy``: one loss per element, not averaged.
+
+    Probabilities are clipped to [epsilon, 1 - epsilon] so ``log`` stays finite.
+    From logits it is ``softplus(x) - x * target``, which never overflows.
+    """
+    if from_logits:
+        return softplus(output) - output * target
+    output = m.clip(output, epsilon(), 1.0 - epsilon())
+    return -(target * m.log(output) + (1 - target) * m.log(1 - output))
+
+
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    """Keras 3's ``ops.categorical_crossentropy``: ``-sum(target * log(output))`` along `axis`.
+
+    The outputs are first scaled to sum to 1 and clipped to [epsilon, 1 - epsilon];
+    from logits, ``log(output)`` is the log-softmax.
+    """
+    if from_logits:
+        shifted = output - m.max(output, axis=axis, keepdims=True)
+        log_probabilities = shifted - m.log(m.sum(m.exp(shifted), axis=axis, keepdims=True))
+    else:
+        output = output / m.sum(output, axis=axis, keepdims=True)
+        log_probabilities = m.log(m.clip(output, epsilon(), 1.0 - epsilon()))
+    return -m.sum(target * log_probabilities, axis=axis)
