@@ -4,9 +4,10 @@ In a functional model, a backend function, a Python operator or a loss applied
 to `KerasTensor`s computes nothing yet. Like a layer call, it adds a node to the
 graph, whose layer is an `OperationLayer`: the function, and the arguments that
 are not tensors (the ``axis=-1``, the 2 of ``x * 2``). Keras 3 makes its
-operations nodes in the same way, and shows them in the summary as
-``multiply (Multiply)``. When the model runs, the node calls the function on
-real tensors, so gradients come from the tape as for any other code.
+operations nodes in the same way (Keras 2 had ``TFOpLambda`` layers); the
+summary shows each as ``multiply (OperationLayer)``, named after its function.
+When the model runs, the node calls the function on real tensors, so gradients
+come from the tape as for any other code.
 
 The output shape is found by running the function on small arrays of ones,
 once with every unknown size (None) set to 2 and once set to 3: an output axis
@@ -85,11 +86,6 @@ class OperationLayer(Layer):
         self.function = getattr(function, "__wrapped__", function)  # the computation, not the graph-adding wrapper
         self.args, self.kwargs = args, kwargs or {}
         self.input_dtypes = self.result_dtype = None  # known once the layer is called on symbolic tensors
-
-    @property
-    def type_name(self):
-        """Keras 3's name for the operation, e.g. 'Multiply', 'GetItem', 'BinaryCrossentropy'."""
-        return "".join(part.capitalize() for part in self.function.__name__.split("_"))
 
     def __call__(self, inputs, *args, **kwargs):
         if is_symbolic(inputs):
