@@ -237,6 +237,13 @@ LAYERS = [
     ("RNN GRUCell last state", lambda: layers.RNN(layers.GRUCell(3), return_state=True, go_backwards=True),
      floats(2, 5, 4), False),
     ("RNN SimpleRNNCell", lambda: layers.RNN(layers.SimpleRNNCell(3, activation="relu")), floats(2, 5, 4), False),
+    ("Attention", lambda: layers.Attention(use_scale=True), lambda: [host((2, 3, 4)), host((2, 5, 4), seed=1)], False),
+    ("Attention concat key dropout", lambda: layers.Attention(score_mode="concat", dropout=0.3),
+     lambda: [host((2, 3, 4)), host((2, 5, 2), seed=1), host((2, 5, 4), seed=2)], True),
+    ("MultiHeadAttention", lambda: layers.MultiHeadAttention(2, 3, value_dim=2),
+     lambda: [host((2, 3, 4)), host((2, 5, 6), seed=1)], False),
+    ("MultiHeadAttention dropout key", lambda: layers.MultiHeadAttention(2, 3, dropout=0.3, output_shape=(2, 3)),
+     lambda: [host((2, 3, 4)), host((2, 5, 6), seed=1), host((2, 5, 3), seed=2)], True),
 ]
 LAYER_IDS = [spec[0] for spec in LAYERS]
 

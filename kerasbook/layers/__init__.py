@@ -4,6 +4,7 @@ The Keras-2 sub-module paths of the guide (``keras.layers.convolutional``,
 ``.pooling``, ``.recurrent``, ``.merge``, ``.wrappers``) are the packages below.
 """
 from ..engine import Input, InputLayer, InputSpec, Layer
+from .attention import Attention, MultiHeadAttention
 from .activations import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU
 from .convolutional import (
     Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, Convolution1D, Convolution1DTranspose, Convolution2D,

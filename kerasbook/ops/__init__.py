@@ -11,6 +11,7 @@ from .activations import (
     elu, hard_sigmoid, leaky_relu, linear, relu, selu, sigmoid, softmax, softplus, softsign, tanh,
 )
 from .nn import dense, dropout
+from .creation import arange, shape
 from .convolution import conv1d, conv2d, zero_pad2d
 from .embedding import embedding
 from .indexed_slices import IndexedSlices
