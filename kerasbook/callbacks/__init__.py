@@ -3,6 +3,7 @@ from .callback import Callback, CallbackList
 from .early_stopping import EarlyStopping
 from .history import History
 from .learning_rate_scheduler import LearningRateScheduler
+from .model_checkpoint import ModelCheckpoint
 from .progbar_logger import ProgbarLogger
 from .reduce_lr_on_plateau import ReduceLROnPlateau
 from .terminate_on_nan import TerminateOnNaN
