@@ -15,7 +15,7 @@ Beside the functions are Keras's settings (``K.floatx()``, ``K.epsilon()``,
 """
 import numpy
 
-from . import ops
+from . import constraints, ops
 from .config import backend, epsilon, floatx, image_data_format, set_epsilon, set_floatx, set_image_data_format
 from .engine.graph import map_graph
 from .engine.keras_tensor import KerasTensor, flatten as flatten_structure, map_structure
@@ -31,7 +31,8 @@ from .runtime import clear_session, random, set_backend, set_random_seed, to_dev
 @operation
 def shape(x):
     """The shape as an int32 tensor (Keras 2's symbolic shape); `int_shape` gives a tuple."""
-    return Tensor(xp().asarray(numpy.shape(_values(x)), dtype="int32"))
+    data = as_array(x)
+    return Tensor(xp_of(data).asarray(data.shape, dtype="int32"))
 
 
 def int_shape(x):
@@ -411,11 +412,12 @@ def _drawn(values, dtype):
 
 
 def variable(value, dtype=None, name=None, constraint=None):
-    """A trainable variable holding `value` (a list, a NumPy or a device array, a tensor)."""
-    if constraint is not None:
-        raise NotImplementedError("K.variable(constraint=…) is not supported: kerasbook variables have no "
-                                  "constraints.")
-    return Variable(to_device(_values(value)), name=name or unique_name("variable"), dtype=dtype)
+    """A trainable variable holding `value` (a list, a NumPy or a device array, a tensor).
+
+    An optimizer sets it to ``constraint(variable)`` after each update.
+    """
+    return Variable(to_device(_values(value)), name=name or unique_name("variable"), dtype=dtype,
+                    constraint=constraints.get(constraint))
 
 
 def constant(value, dtype=None, shape=None, name=None):
