@@ -10,6 +10,7 @@ import os
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
+import numpy
 import pytest
 
 import kerasbook
@@ -82,3 +83,41 @@ def backend(request):
     kerasbook.backend.set_backend(request.param)
     yield request.param
     kerasbook.backend.set_backend(SESSION_BACKEND)
+
+
+# --- refused calls ---------------------------------------------------------------
+
+
+def model_state(model):
+    """Copies of what a refused call must leave as it was: weights, optimizer slots, step count."""
+    optimizer = model.optimizer
+    slots = {} if optimizer is None else {
+        key: {name: kerasbook.runtime.to_numpy(value).copy() for name, value in variable_slots.items()}
+        for key, (_, variable_slots) in optimizer._slots.items()}
+    iterations = None if optimizer is None else int(optimizer.iterations)
+    return [w.copy() for w in model.get_weights()], slots, iterations
+
+
+@pytest.fixture
+def refuses():
+    """``refuses(model, call, ValueError, 'regex', train_on=(x, y))``: `call()` raises that error with a
+    message matching the regex, the model's weights, optimizer slots and step count are bit for bit as
+    before, and afterwards one `fit` epoch on `train_on` still trains (the weights move, a step counts)."""
+
+    def check(model, call, error, match, train_on):
+        before = model_state(model)
+        with pytest.raises(error, match=match) as info:
+            call()
+        weights, slots, iterations = model_state(model)
+        assert iterations == before[2], "a refused call changed optimizer.iterations"
+        assert len(weights) == len(before[0]) and all(
+            numpy.array_equal(a, b) for a, b in zip(weights, before[0])), "a refused call changed a weight"
+        assert slots.keys() == before[1].keys() and all(
+            numpy.array_equal(slots[key][name], value) for key in slots for name, value in before[1][key].items()
+        ), "a refused call changed an optimizer slot"
+        model.fit(*train_on, epochs=1, verbose=0)
+        assert model.optimizer.iterations > (iterations or 0)
+        assert any(not numpy.array_equal(a, b) for a, b in zip(model.get_weights(), weights))
+        return info
+
+    return check

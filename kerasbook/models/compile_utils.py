@@ -3,6 +3,8 @@
 Keras lets a user give one loss for every output, a list in output order, or a
 dict keyed by output name; the same for `loss_weights` and `metrics`.
 """
+import numbers
+
 from .. import losses, metrics as metrics_module
 
 
@@ -29,7 +31,11 @@ def resolve_losses(loss, output_names):
 
 
 def resolve_loss_weights(loss_weights, output_names):
-    return [float(w) for w in per_output(loss_weights, output_names, "loss_weights", default=1.0)]
+    weights = per_output(loss_weights, output_names, "loss_weights", default=1.0)
+    for weight, name in zip(weights, output_names):
+        if isinstance(weight, bool) or not isinstance(weight, numbers.Real):
+            raise TypeError(f"`loss_weights` for output '{name}' must be a number, received {weight!r}.")
+    return [float(w) for w in weights]
 
 
 def metric_identifiers(metrics, output_names):
@@ -45,6 +51,13 @@ def metric_identifiers(metrics, output_names):
             isinstance(entry, (list, tuple)) for entry in metrics):
         return [list(entry) for entry in metrics]
     return [list(metrics) for _ in output_names]
+
+
+def check_metric_identifiers(identifiers):
+    """Refuse an unknown metric at compile; the function is chosen later, from the first data's shapes."""
+    for names in identifiers:
+        for identifier in names:
+            metrics_module.resolve(identifier, (None, 1), (None, 1))  # any shapes will do to check a name
 
 
 def metric_name(identifier):

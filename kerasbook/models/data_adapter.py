@@ -1,7 +1,8 @@
 """Check the data a user passes to fit/evaluate/predict, then cut it into batches.
 
 Every check here runs before training starts, so a mistake (wrong shape,
-wrong count, an unknown input name) is reported before any weight changes.
+wrong count, an unknown input name, a NaN, an index outside an embedding, a
+batch size of 0) is reported before any weight changes.
 """
 import numpy
 
@@ -12,8 +13,21 @@ from ..runtime.random import permutation
 from ..losses import categorical_crossentropy, sparse_categorical_crossentropy
 
 
+def check_count(value, argument, minimum=1):
+    """A count such as `batch_size` or `epochs` as an int (Python's or NumPy's), at least `minimum`."""
+    if isinstance(value, bool) or not isinstance(value, (int, numpy.integer)):
+        raise TypeError(f"`{argument}` must be an integer, received {value!r} of type {type(value).__name__}.")
+    if value < minimum:
+        expected = "a positive integer" if minimum == 1 else f"an integer of at least {minimum}"
+        raise ValueError(f"`{argument}` must be {expected}, received {value}.")
+    return int(value)
+
+
 def to_arrays(data, names, model_name, role):
     """Data given as an array, a list or a dict keyed by name, as one array per name."""
+    if data is None:
+        raise ValueError(f"Model '{model_name}' received no {role} data (None); pass the {role}s as an array, "
+                         f"a list of arrays or a dict keyed by name.")
     if isinstance(data, dict):
         unknown = [key for key in data if key not in names]
         missing = [name for name in names if name not in data]
@@ -60,6 +74,37 @@ def check_cardinality(*groups):
                               for label, group in zip(("x", "y"), sizes))
         raise ValueError(f"Data cardinality is ambiguous: {described}. "
                          f"Make sure all arrays contain the same number of samples.")
+
+
+def check_not_empty(arrays, model_name, role=""):
+    if not len(arrays[0]):
+        raise ValueError(f"Model '{model_name}' received no {role}samples (the {role}inputs have shape "
+                         f"{arrays[0].shape}): training and evaluating need at least one.")
+
+
+def check_finite(arrays, names, model_name, role):
+    """A NaN or inf in the data would make every weight NaN at the first step: refused up front."""
+    for array, name in zip(arrays, names):
+        if array.dtype.kind == "f" and not numpy.isfinite(array).all():
+            position = tuple(int(i) for i in numpy.argwhere(~numpy.isfinite(array))[0])
+            raise ValueError(f"Model '{model_name}': {role} '{name}' holds {array[position]!s} at index "
+                             f"{position}; training and evaluating need finite numbers (a NaN or inf makes the "
+                             f"loss and then every weight NaN). Drop or fill in those values first.")
+
+
+def check_indices(arrays, tables, names):
+    """Every index an Embedding will look up must be a row of its table: checked in all the data at once.
+
+    `tables` holds, per input, the (layer name, input_dim) of each Embedding that reads it.
+    """
+    for array, readers, name in zip(arrays, tables, names):
+        for layer_name, input_dim in readers:
+            outside = ~((array > -1) & (array < input_dim))  # float indices are truncated toward 0, as in Keras
+            if outside.any():
+                position = tuple(int(i) for i in numpy.argwhere(outside)[0])
+                raise ValueError(f"Embedding '{layer_name}' has input_dim={input_dim}, so it expects indices in "
+                                 f"[0, {input_dim - 1}], but input '{name}' holds {array[position]!s} at index "
+                                 f"{position}.")
 
 
 def check_input_shapes(arrays, shapes, names, readers, model_name):
@@ -169,6 +214,16 @@ def batch_indices(count, batch_size, shuffle):
         order = permutation(count)
         return [order[start:start + batch_size] for start in range(0, count, batch_size)]
     return [slice(start, start + batch_size) for start in range(0, count, batch_size)]
+
+
+def batch_stream(count, batch_size, shuffle):
+    """Batches without end: pass after pass over the data, each pass shuffled anew.
+
+    `fit` takes one pass's worth per epoch, or `steps_per_epoch` batches, so the
+    data cycles: the next epoch goes on where the last one stopped.
+    """
+    while True:
+        yield from batch_indices(count, batch_size, shuffle)
 
 
 def unpack_x_y_sample_weight(data):

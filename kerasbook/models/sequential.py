@@ -133,6 +133,14 @@ class Sequential(Model):
     def outputs(self, tensors):
         self._outputs = tensors
 
+    @property
+    def input(self):
+        return self.inputs[0]
+
+    @property
+    def output(self):
+        return self.outputs[0]
+
     def _data_input_names(self, x):
         return self.input_names if self.built else ["input"]
 

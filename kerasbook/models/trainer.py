@@ -7,6 +7,10 @@ gives the gradients, the optimizer moves the weights, and `compute_metrics`
 updates the metrics. Override `train_step` (or `test_step`, `predict_step`) to
 change what `fit` (`evaluate`, `predict`) does with each batch; the loop around
 it — callbacks, the progress bar, the live plot, validation — stays.
+
+Nothing a user passes can leave a model half-changed: `compile` checks every
+argument before it installs any, and the loops check their arguments and all
+the data (shapes, counts, NaNs, embedding indices) before the first step.
 """
 import math
 
@@ -15,9 +19,11 @@ import numpy
 from .. import optimizers
 from ..callbacks import CallbackList, History, LivePlot, ProgbarLogger
 from ..engine.keras_tensor import flatten
+from ..layers.core.embedding import Embedding
 from ..metrics import Mean, MeanMetricWrapper
 from ..ops import GradientTape, Tensor
 from ..runtime.array_module import to_device, to_numpy
+from ..runtime.traceback_filtering import filter_traceback
 from . import compile_utils, data_adapter, sample_weights
 from .data_adapter import pack_x_y_sample_weight, unpack_x_y_sample_weight
 
@@ -34,18 +40,24 @@ class Trainer:
         self._output_loss_trackers = []
         self._compiled_metrics = []  # (metric, output index), built from the first data
 
+    @filter_traceback
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, **kwargs):
         """Choose how the model learns: optimizer, loss per output, loss weights, metrics.
 
         `loss` may be left out when `train_step` is overridden to compute its own.
+        Everything is checked before anything is installed, so a compile that
+        fails leaves the previous one in force.
         """
         unknown = [key for key in kwargs if key not in _COMPILE_EXTRAS]
         if unknown:
             raise TypeError(f"compile() got unexpected keyword argument(s) {unknown}.")
-        self.optimizer = optimizers.get(optimizer)
-        self.loss_functions = compile_utils.resolve_losses(loss, self.output_names)
-        self.loss_weights = compile_utils.resolve_loss_weights(loss_weights, self.output_names)
-        self._metric_identifiers = compile_utils.metric_identifiers(metrics, self.output_names)
+        new_optimizer = optimizers.get(optimizer)
+        loss_functions = compile_utils.resolve_losses(loss, self.output_names)
+        weights = compile_utils.resolve_loss_weights(loss_weights, self.output_names)
+        metric_identifiers = compile_utils.metric_identifiers(metrics, self.output_names)
+        compile_utils.check_metric_identifiers(metric_identifiers)
+        self.optimizer, self.loss_functions, self.loss_weights = new_optimizer, loss_functions, weights
+        self._metric_identifiers = metric_identifiers
         self._output_loss_trackers = ([Mean(f"{name}_loss") for name in self.output_names]
                                       if len(self.output_names) > 1 else [])
         self._compiled_metrics = None  # built from the first data: 'accuracy' depends on the targets' shape
@@ -87,7 +99,8 @@ class Trainer:
         """The scalar to minimise: each output's mean loss times its loss weight, summed.
 
         Each sample's loss is first multiplied by its sample weight. With several
-        outputs, each output's loss is also tracked as '<output>_loss'.
+        outputs, each output's loss is also tracked as '<output>_loss', before its
+        loss weight, as Keras 3 reports it.
         """
         if not any(self.loss_functions):
             raise ValueError(f"Model '{self.name}' has no loss to compute: give compile() a loss, e.g. "
@@ -103,10 +116,10 @@ class Trainer:
             losses = fn(target, output)  # one per sample (per step, for sequences)
             if weight is not None:
                 losses = losses * weight.reshape((-1,) + (1,) * (len(losses.shape) - 1))
-            value = losses.mean() * loss_weight
+            value = losses.mean()
             if tracker is not None:
                 tracker.update_state(float(value.data), len(target))
-            total = value if total is None else total + value
+            total = value * loss_weight if total is None else total + value * loss_weight
         return total
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
@@ -138,13 +151,20 @@ class Trainer:
 
     def _prepare_inputs(self, x):
         """The inputs as host arrays, one per model input, cast and checked against the model."""
-        arrays = data_adapter.to_arrays(x, self._data_input_names(x), self.name, "input")
+        return self._checked_inputs(self._input_arrays(x))
+
+    def _input_arrays(self, x):
+        return data_adapter.to_arrays(x, self._data_input_names(x), self.name, "input")
+
+    def _checked_inputs(self, arrays):
+        """Cast and check host arrays against the model (a deferred Sequential first builds from them)."""
         self._build_from_data(arrays)
         arrays = data_adapter.cast_inputs(arrays, [tensor.dtype for tensor in self.inputs], self.input_names)
         data_adapter.check_input_shapes(arrays, [tensor.shape for tensor in self.inputs], self.input_names,
                                         [self._first_reader(tensor) for tensor in self.inputs], self.name)
-        self.compute_output_shape([(None,) + a.shape[1:] for a in arrays] if len(arrays) > 1
-                                  else (None,) + arrays[0].shape[1:])
+        data_adapter.check_indices(arrays, [self._embedding_tables(tensor) for tensor in self.inputs],
+                                   self.input_names)
+        self.compute_output_shape(_batchless_shapes(arrays))
         return arrays
 
     def _data_input_names(self, x):
@@ -160,15 +180,27 @@ class Trainer:
                 return f"'{node.layer.name}' ({type(node.layer).__name__})"
         return None
 
-    def _prepare(self, x, y, sample_weight=None, class_weight=None):
-        """Inputs, targets and sample weights (one array or None per output), all checked."""
+    def _embedding_tables(self, symbolic):
+        """(name, input_dim) of each Embedding that reads the input `symbolic`."""
+        return [(node.layer.name, node.layer.input_dim) for node in self._nodes
+                if isinstance(node.layer, Embedding) and any(tensor is symbolic for tensor in node.input_tensors)]
+
+    def _prepare(self, x, y, sample_weight=None, class_weight=None, role=""):
+        """Inputs, targets and sample weights (one array or None per output), all checked.
+
+        `role` ('validation ') says in messages which data is meant.
+        """
         self._require_compiled()
-        xs = self._prepare_inputs(x)
         if y is None:
             raise ValueError(f"Model '{self.name}' needs targets `y` to train or evaluate.")
-        output_shapes = [tensor.shape for tensor in self.outputs]
+        xs = self._input_arrays(x)
         ys = data_adapter.to_arrays(y, self.output_names, self.name, "target")
         data_adapter.check_cardinality(xs, ys)
+        data_adapter.check_not_empty(xs, self.name, role)
+        data_adapter.check_finite(xs, self._data_input_names(x), self.name, role + "input")
+        data_adapter.check_finite(ys, self.output_names, self.name, role + "target")
+        xs = self._checked_inputs(xs)
+        output_shapes = [tensor.shape for tensor in self.outputs]
         data_adapter.check_targets(ys, output_shapes, self.output_names, self.loss_functions)
         ys = data_adapter.cast_targets(ys, self.loss_functions, output_shapes)
         if self._compiled_metrics is None:
@@ -197,36 +229,49 @@ class Trainer:
 
     # --- the loops ----------------------------------------------------------
 
+    @filter_traceback
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0,
-            class_weight=None, sample_weight=None, validation_batch_size=None, live=False):
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None, sample_weight=None,
+            initial_epoch=0, steps_per_epoch=None, validation_batch_size=None, live=False):
         """Train for `epochs` passes over the data; returns a `History`.
 
         ``live=True`` adds a `LivePlot`: the loss and metric curves redrawn each epoch.
         `sample_weight` (an array, or one per output) or `class_weight` (a dict
         {class: weight}) make some samples count more in the loss.
+        `steps_per_epoch` makes an epoch that many batches instead of one pass:
+        the data cycles, each epoch going on where the last one stopped.
         """
+        batch_size = _batch_size_argument(batch_size)
+        epochs = data_adapter.check_count(epochs, "epochs", minimum=0)
+        initial_epoch = data_adapter.check_count(initial_epoch, "initial_epoch", minimum=0)
+        if initial_epoch > epochs:
+            raise ValueError(f"`initial_epoch` ({initial_epoch}) is past `epochs` ({epochs}): `epochs` is the "
+                             f"number of the last epoch, not how many more to run.")
+        if steps_per_epoch is not None:
+            steps_per_epoch = data_adapter.check_count(steps_per_epoch, "steps_per_epoch")
+        validation_batch_size = _batch_size_argument(validation_batch_size, batch_size, "validation_batch_size")
         xs, ys, ws = self._prepare(x, y, sample_weight, class_weight)
         if validation_data is not None:
-            validation = self._prepare(*_unpack_validation(validation_data))
+            validation = self._prepare(*_unpack_validation(validation_data), role="validation ")
         elif validation_split:
             (xs, ys, ws), validation = data_adapter.split_validation((xs, ys, ws), validation_split)
         else:
             validation = None
-        batch_size = batch_size or 32
         self.history = History()
         verbose = 1 if verbose == "auto" else verbose
         callbacks = list(callbacks or []) + ([LivePlot()] if live else [])
+        steps = steps_per_epoch or _steps(xs, batch_size)
         callback_list = CallbackList([ProgbarLogger(verbose)] + callbacks + [self.history], self,
-                                     {"epochs": epochs, "steps": _steps(xs, batch_size), "verbose": verbose,
-                                      "batch_size": batch_size})
+                                     {"epochs": epochs, "steps": steps, "verbose": verbose, "batch_size": batch_size})
+        batches = data_adapter.batch_stream(len(xs[0]), batch_size, shuffle)
         self.stop_training = False
         callback_list.on_train_begin()
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
             logs = {}
-            for step, rows in enumerate(data_adapter.batch_indices(len(xs[0]), batch_size, shuffle)):
+            for step in range(steps):
+                rows = next(batches)
                 callback_list.on_train_batch_begin(step)
                 logs = self.train_step(self._batch(*data_adapter.take_rows((xs, ys, ws), rows)))
                 callback_list.on_train_batch_end(step, logs)
@@ -234,8 +279,12 @@ class Trainer:
                     break
             logs = dict(logs)
             if validation is not None:
-                logs.update(self._evaluate_arrays(*validation, validation_batch_size or batch_size, None, "val_"))
-            callback_list.on_epoch_end(epoch, logs)
+                logs.update(self._evaluate_arrays(*validation, validation_batch_size, None, "val_"))
+            try:
+                callback_list.on_epoch_end(epoch, logs)
+            finally:  # a callback that fails (or Ctrl-C) after the epoch's steps: the epoch still happened
+                if epoch not in self.history.epoch:
+                    self.history.on_epoch_end(epoch, logs)
             if self.stop_training:
                 break
         callback_list.on_train_end()
@@ -253,6 +302,7 @@ class Trainer:
         self.reset_metrics()
         return {prefix + name: value for name, value in logs.items()}
 
+    @filter_traceback
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, callbacks=None,
                  return_dict=False):
         """The loss (and metrics) on the data, averaged over samples.
@@ -260,8 +310,8 @@ class Trainer:
         Returns a scalar when there is only the loss, else a list in `metrics_names`
         order, or a dict with ``return_dict=True``.
         """
+        batch_size = _batch_size_argument(batch_size)
         xs, ys, ws = self._prepare(x, y, sample_weight)
-        batch_size = batch_size or 32
         verbose = 1 if verbose == "auto" else verbose
         callback_list = CallbackList([ProgbarLogger(verbose)] + list(callbacks or []), self,
                                      {"steps": _steps(xs, batch_size), "verbose": verbose})
@@ -270,10 +320,16 @@ class Trainer:
         callback_list.on_test_end(logs)
         return _format_results(logs, return_dict)
 
+    @filter_traceback
     def predict(self, x, batch_size=None, verbose="auto", callbacks=None):
-        """The model's outputs for `x`, as NumPy arrays (a list for several outputs)."""
+        """The model's outputs for `x`, as NumPy arrays (a list for several outputs).
+
+        For no samples each output is an empty array, of shape ``(0, …)``.
+        """
+        batch_size = _batch_size_argument(batch_size)
         xs = self._prepare_inputs(x)
-        batch_size = batch_size or 32
+        if not len(xs[0]):
+            return self._empty_outputs(xs)
         verbose = 1 if verbose == "auto" else verbose
         callback_list = CallbackList([ProgbarLogger(verbose)] + list(callbacks or []), self,
                                      {"steps": _steps(xs, batch_size), "verbose": verbose})
@@ -288,17 +344,27 @@ class Trainer:
         outputs = [numpy.concatenate(parts) for parts in zip(*batches)]
         return outputs[0] if len(outputs) == 1 else outputs
 
+    def _empty_outputs(self, xs):
+        shapes = self.compute_output_shape(_batchless_shapes(xs))
+        shapes = shapes if isinstance(shapes, list) else [shapes]
+        outputs = [numpy.zeros((0,) + tuple(size or 0 for size in shape[1:]), dtype=tensor.dtype)
+                   for shape, tensor in zip(shapes, self.outputs)]
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    @filter_traceback
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict=False):
         """One optimizer step on exactly this batch; returns its loss (and metrics)."""
         xs, ys, ws = self._prepare(x, y, sample_weight, class_weight)
         self.reset_metrics()
         return _format_results(self.train_step(self._batch(xs, ys, ws)), return_dict)
 
+    @filter_traceback
     def test_on_batch(self, x, y, sample_weight=None, return_dict=False):
         xs, ys, ws = self._prepare(x, y, sample_weight)
         self.reset_metrics()
         return _format_results(self.test_step(self._batch(xs, ys, ws)), return_dict)
 
+    @filter_traceback
     def predict_on_batch(self, x):
         outputs = self.predict_step(self._batch(self._prepare_inputs(x)))
         outputs = [to_numpy(output.data) for output in _as_list(outputs)]
@@ -324,6 +390,16 @@ def _batch_size(x):
 
 def _steps(xs, batch_size):
     return math.ceil(len(xs[0]) / batch_size)
+
+
+def _batch_size_argument(value, default=32, argument="batch_size"):
+    return default if value is None else data_adapter.check_count(value, argument)
+
+
+def _batchless_shapes(arrays):
+    """The data's shapes with the batch axis unknown, as `compute_output_shape` takes them."""
+    shapes = [(None,) + array.shape[1:] for array in arrays]
+    return shapes if len(shapes) > 1 else shapes[0]
 
 
 def _unpack_validation(data):
