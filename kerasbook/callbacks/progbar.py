@@ -2,7 +2,9 @@
 
 In a terminal the line is rewritten with a carriage return. In Jupyter a
 carriage return cannot rewrite output, so the line is a display that is
-updated in place; the saved notebook keeps its final text.
+updated in place; the saved notebook keeps its final text. Where the output
+cannot show the bar's characters (a Windows console or redirected output in
+cp1252) the bar is drawn in ASCII: ``=======.............``.
 """
 import sys
 import time
@@ -12,6 +14,15 @@ def in_notebook():
     """True inside a Jupyter kernel (where output is a display, not a terminal)."""
     shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
     return any(cls.__name__ == "ZMQInteractiveShell" for cls in type(shell).__mro__)  # Colab's shell subclasses it
+
+
+def bar_characters(stream):
+    """('━', '─') where `stream` can encode them, else ('=', '.'). A stream without an encoding holds text."""
+    try:
+        "━─".encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return "=", "."
+    return "━", "─"
 
 
 def format_duration(seconds):
@@ -46,6 +57,7 @@ class Progbar:
         self.handle = None
         self.drawn_length = 0
         self.notebook = in_notebook()
+        self.done_character, self.todo_character = ("━", "─") if self.notebook else bar_characters(sys.stdout)
 
     def update(self, step, logs=None, finalize=False):
         if self.verbose != 1 and not finalize:
@@ -62,7 +74,7 @@ class Progbar:
         if self.verbose == 2:
             return f"{step}/{self.target} - {format_duration(elapsed)} - {format_per_step(per_step)}{format_logs(logs)}"
         done = self.width * step // self.target if self.target else self.width
-        bar = "━" * done + "─" * (self.width - done)
+        bar = self.done_character * done + self.todo_character * (self.width - done)
         timing = elapsed if finalize else per_step * (self.target - step)
         label = format_duration(timing) if finalize else f"ETA {format_duration(timing)}"
         return f"{step}/{self.target} {bar} {label} {format_per_step(per_step)}{format_logs(logs)}"
