@@ -124,4 +124,5 @@ def real_keras():
     if "keras" not in sys.modules:
         os.environ["KERAS_BACKEND"] = "jax"
     pytest.importorskip("jax", reason="the Keras interop tests run Keras 3 on JAX: pip install jax keras")
-    return pytest.importorskip("keras", minversion="3.0", reason="the Keras interop tests need Keras 3: pip install keras")
+    return pytest.importorskip("keras", minversion="3.0",
+                               reason="the Keras interop tests need Keras 3: pip install keras")

@@ -24,7 +24,8 @@ def test_each_epoch_is_saved_under_its_number_and_validation_loss(tmp_path):
     m, (x, y) = model(), data()
     history = m.fit(x, y, epochs=3, validation_split=0.25, verbose=0,
                     callbacks=[ModelCheckpoint(str(tmp_path / "ckpt-{epoch:02d}-{val_loss:.2f}.keras"))])
-    expected = sorted(f"ckpt-{epoch + 1:02d}-{loss:.2f}.keras" for epoch, loss in enumerate(history.history["val_loss"]))
+    losses = history.history["val_loss"]
+    expected = sorted(f"ckpt-{epoch + 1:02d}-{loss:.2f}.keras" for epoch, loss in enumerate(losses))
     assert sorted(p.name for p in tmp_path.iterdir()) == expected
     last = load_model(tmp_path / expected[-1])
     np.testing.assert_array_equal(last.predict(x, verbose=0), m.predict(x, verbose=0))

@@ -1,4 +1,5 @@
-"""The `.keras` archive: kerasbook and Keras 3 open each other's files; training resumes exactly; bad files fail clearly."""
+"""The `.keras` archive: kerasbook and Keras 3 open each other's files; training resumes exactly;
+bad files fail clearly."""
 import json
 import zipfile
 

@@ -42,7 +42,7 @@ class RNN(Layer):
     """
 
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False, stateful=False,
-                 unroll=False, **kwargs):
+                 unroll=False, zero_output_for_mask=False, **kwargs):
         super().__init__(**kwargs)
         if isinstance(cell, (list, tuple)):
             raise NotImplementedError(f"RNN '{self.name}': a list of cells (Keras's stacked cells) is not "
@@ -57,6 +57,7 @@ class RNN(Layer):
         self.state_size = self.checked_state_size(cell)
         self.return_sequences, self.return_state, self.go_backwards = return_sequences, return_state, go_backwards
         self.unroll = unroll  # a speed hint in Keras; here the loop over steps always runs in Python
+        self.zero_output_for_mask = zero_output_for_mask  # in Keras's configs; without masks it changes nothing
         self.input_spec = InputSpec(ndim=3)
 
     def checked_state_size(self, cell):
@@ -129,10 +130,11 @@ class RNN(Layer):
     def get_config(self):
         return {**super().get_config(), "cell": serialize_keras_object(self.cell),
                 "return_sequences": self.return_sequences, "return_state": self.return_state,
-                "go_backwards": self.go_backwards, "stateful": False, "unroll": self.unroll}
+                "go_backwards": self.go_backwards, "stateful": False, "unroll": self.unroll,
+                "zero_output_for_mask": self.zero_output_for_mask}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        """Rebuild the cell by its class name: one of kerasbook's cells, a registered one, or one in `custom_objects`."""
+        """Rebuild the cell by its class name: kerasbook's, a registered one, or one in `custom_objects`."""
         cell = deserialize_keras_object(config["cell"], custom_objects=custom_objects, category="layers")
         return super().from_config({**config, "cell": cell})
