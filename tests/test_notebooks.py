@@ -3,19 +3,24 @@
 nbval (configured in pyproject.toml) re-runs each notebook and compares its outputs;
 these tests check what nbval cannot: that each example id E1…E37 is in some notebook's
 `Examples:` line, that the saved outputs are complete and error-free except where a cell
-shows an error on purpose, and that they were made from the library source as it is now.
+shows an error on purpose (its `raises-exception` tag says so), that they name no folder of
+the machine that ran them, and that they were made from the library source as it is now.
 """
 import importlib.util
+import os
 import pathlib
 import re
+import site
 
 import nbformat
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 EXAMPLE_IDS = [f"E{i}" for i in range(1, 38)]
-RAISES = "# NBVAL_RAISES_EXCEPTION"
+RAISES = "raises-exception"
 RERUN = "re-run python tools/execute_notebooks.py"
+ABSOLUTE_PATH = re.compile(r"(?<![\w.~…/:-])/(?:[\w.+-]+/){2,}|(?<![\w.])~/[\w.+-]+")
+COLOURS = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _load_tool():
@@ -59,11 +64,8 @@ def test_notebook_is_executed_without_unexpected_errors(name):
         errors = [output for output in cell.outputs if output.output_type == "error"]
         stderr = [output.text for output in cell.outputs
                   if output.output_type == "stream" and output.name == "stderr"]
-        if RAISES in cell.source:
-            assert errors, f"{name}, code cell {index}: marked {RAISES} but raised nothing"
-            assert "raises-exception" in cell.metadata.get("tags", []), (
-                f"{name}, code cell {index}: a cell that raises on purpose needs the 'raises-exception' tag "
-                f"so that Run All goes on; {RERUN}")
+        if RAISES in cell.metadata.get("tags", []):
+            assert errors, f"{name}, code cell {index}: tagged {RAISES} but raised nothing"
         else:
             assert not errors, f"{name}, code cell {index} raised {errors[0].ename}: {errors[0].evalue}"
         assert not stderr, f"{name}, code cell {index} wrote to stderr: {''.join(stderr)[:500]}"
@@ -74,3 +76,49 @@ def test_notebook_outputs_match_the_library_source(name):
     stamped = NOTEBOOKS[name].metadata.get("kerasbook", {}).get("source_hash")
     assert stamped == tool.source_hash(), (
         f"{name} was executed with another version of kerasbook/ (its outputs are stale); {RERUN}")
+
+
+@pytest.mark.parametrize("name", sorted(NOTEBOOKS))
+def test_a_cell_that_fails_on_purpose_says_so_in_its_tag_not_in_its_code(name):
+    marked = [index for index, cell in enumerate(NOTEBOOKS[name].cells) if tool.RAISES in cell.source]
+    assert not marked, f"{name}, cells {marked}: move {tool.RAISES!r} into the {RAISES!r} tag; {RERUN}"
+
+
+def output_texts(notebook):
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            yield from output.get("traceback", [])
+            yield from (output.get(key, "") for key in ("text", "evalue"))
+            yield from (value for kind, value in output.get("data", {}).items()
+                        if kind.startswith("text/") and isinstance(value, str))
+
+
+@pytest.mark.parametrize("name", sorted(NOTEBOOKS))
+def test_saved_outputs_name_no_folder_of_the_machine_that_ran_them(name):
+    found = sorted({path for text in output_texts(NOTEBOOKS[name])
+                    for path in ABSOLUTE_PATH.findall(COLOURS.sub("", text))})
+    assert not found, f"{name}: saved outputs name the folders {found}; {RERUN}"
+
+
+def test_the_tool_turns_the_visible_marker_into_the_tag():
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(f"{tool.RAISES}\nmodel.fit(data, labels)"),
+        nbformat.v4.new_code_cell("model.fit(data, labels)")])
+    tool.tag_raising_cells(notebook)
+    tool.tag_raising_cells(notebook)
+    assert [cell.source for cell in notebook.cells] == ["model.fit(data, labels)"] * 2
+    assert notebook.cells[0].metadata.tags == [RAISES] and "tags" not in notebook.cells[1].metadata
+
+
+def test_the_tool_takes_the_machines_folders_out_of_saved_outputs():
+    library = str(ROOT / "kerasbook" / "models" / "trainer.py")
+    numpy_file = os.path.join(site.getsitepackages()[0], "numpy", "core", "fromnumeric.py")
+    error = nbformat.v4.new_output("error", ename="ValueError", evalue=f"see {library}",
+                                   traceback=[f"\x1b[32m{library}:12\x1b[39m", f"File {numpy_file}:3"])
+    printed = nbformat.v4.new_output("stream", name="stdout", text=f"<module 'numpy' from '{numpy_file}'>")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", outputs=[error, printed])])
+    tool.without_machine_paths(notebook)
+    assert error.traceback == ["\x1b[32mkerasbook/models/trainer.py:12\x1b[39m", "File …/numpy/core/fromnumeric.py:3"]
+    assert error.evalue == "see kerasbook/models/trainer.py"
+    assert printed.text == "<module 'numpy' from '…/numpy/core/fromnumeric.py'>"
+    assert not any(ABSOLUTE_PATH.findall(COLOURS.sub("", text)) for text in output_texts(notebook))

@@ -9,13 +9,18 @@ Each notebook runs top to bottom in a fresh kernel of this Python (cwd = noteboo
 its outputs are saved, and `metadata.kerasbook.source_hash` records which library
 source produced them. `tests/test_notebooks.py` fails when that hash is stale, and
 nbval re-runs every notebook and compares its outputs with the saved ones.
-Cells marked `# NBVAL_RAISES_EXCEPTION` show an error on purpose; they are tagged
-`raises-exception`, so this script, nbval and JupyterLab's "Run All" carry on past them.
+Cells that show an error on purpose carry the `raises-exception` cell tag (View >
+Cell Tags… in JupyterLab), so this script, nbval and JupyterLab's "Run All" carry
+on past them; an older visible `# NBVAL_RAISES_EXCEPTION` line becomes that tag.
+The saved outputs name no folder of this machine: paths in tracebacks are made
+relative to this checkout, or to the Python installation ("…/numpy/…").
 """
 import hashlib
 import os
 import pathlib
+import site
 import sys
+import sysconfig
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -38,17 +43,49 @@ def notebook_paths(patterns=()):
 
 
 def tag_raising_cells(notebook):
-    """Give each cell marked `# NBVAL_RAISES_EXCEPTION` the `raises-exception` tag (and only those)."""
+    """Turn each visible `# NBVAL_RAISES_EXCEPTION` line into the cell's `raises-exception` tag."""
     for cell in notebook.cells:
-        if cell.cell_type != "code":
+        if cell.cell_type != "code" or RAISES not in cell.source:
             continue
-        tags = [tag for tag in cell.metadata.get("tags", []) if tag != "raises-exception"]
-        if RAISES in cell.source:
+        cell.source = "\n".join(line for line in cell.source.split("\n") if line.strip() != RAISES)
+        tags = cell.metadata.setdefault("tags", [])
+        if "raises-exception" not in tags:
             tags.append("raises-exception")
-        if tags:
-            cell.metadata["tags"] = tags
-        else:
-            cell.metadata.pop("tags", None)
+
+
+def machine_folders():
+    """(folder, what to write instead): this checkout, then the Python installation's folders, longest first.
+
+    IPython writes the home folder as '~', so each folder is also listed that way.
+    """
+    home = os.path.expanduser("~")
+    python = {sys.prefix, sys.base_prefix, *site.getsitepackages(), site.getusersitepackages(),
+              *sysconfig.get_paths().values()}
+    folders = [(str(ROOT) + os.sep, "")] + [(folder.rstrip(os.sep) + os.sep, "…/") for folder in python]
+    folders += [("~" + folder[len(home):], short) for folder, short in folders
+                if home != os.sep and folder.startswith(home + os.sep)]
+    return sorted(set(folders), key=lambda pair: len(pair[0]), reverse=True)
+
+
+def without_machine_paths(notebook):
+    """Take this machine's folders out of every saved output (tracebacks, printed text, reprs)."""
+    folders = machine_folders()
+
+    def relative(text):
+        for folder, short in folders:
+            text = text.replace(folder, short)
+        return text
+
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if "traceback" in output:
+                output.traceback = [relative(line) for line in output.traceback]
+            for key in ("text", "evalue"):
+                if key in output:
+                    output[key] = relative(output[key])
+            for kind, value in output.get("data", {}).items():
+                if kind.startswith("text/") and isinstance(value, str):
+                    output.data[kind] = relative(value)
 
 
 def execute(path, timeout=600):
@@ -62,6 +99,7 @@ def execute(path, timeout=600):
     NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     seconds = time.perf_counter() - start
+    without_machine_paths(notebook)
     notebook.metadata["kerasbook"] = {"source_hash": source_hash()}
     notebook.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
                                        "name": "python3"}
