@@ -1,11 +1,13 @@
 """Attention and MultiHeadAttention: Keras 3's numbers, gradients, masks, weights, configs, errors.
 
-The Keras numbers come from tests/data/keras_reference/attention.npz, written by
+The Keras numbers come from tests/data/keras_reference/attention.npz, and a model
+Keras saved from attention_model.keras, both written by
 tools/record_keras_reference_attention.py (Keras 3 on PyTorch, float32).
 """
 import json
 import pathlib
 
+import h5py
 import numpy as np
 import pytest
 
@@ -20,6 +22,7 @@ from kerasbook.ops.gradient_check import check_gradients
 from kerasbook.runtime.array_module import set_backend, to_device, to_numpy
 
 KERAS = np.load(pathlib.Path(__file__).parent / "data" / "keras_reference" / "attention.npz")
+KERAS_MODEL = pathlib.Path(__file__).parent / "data" / "keras_reference" / "attention_model.keras"
 ATTENTION_CASES = ["att_dot", "att_scale_key_masks", "att_concat_causal", "att_dot_causal_cross",
                    "att_concat_value_mask"]
 MHA_CASES = ["mha_self", "mha_cross_key_mask", "mha_causal_and_mask", "mha_causal_no_bias", "mha_output_shape"]
@@ -189,6 +192,49 @@ def test_get_config_from_config_round_trip_gives_the_same_numbers():
     assert Attention.from_config(attention.get_config()).get_config() == attention.get_config()
 
 
+def test_build_config_is_kerass_shapes_dict_and_rebuilds_the_weights():
+    query, value = Input((4, 5)), Input((6, 7))
+    layer = MultiHeadAttention(2, 3)
+    layer(query, value)
+    config = layer.get_build_config()
+    assert config == {"shapes_dict": {"query_shape": (None, 4, 5), "value_shape": (None, 6, 7)}}
+    for build_config in (config, json.loads(json.dumps(config)), {"input_shape": [[None, 4, 5], [None, 6, 7]]}):
+        clone = MultiHeadAttention.from_config(layer.get_config())
+        clone.build_from_config(build_config)
+        assert [w.shape for w in clone.weights] == [w.shape for w in layer.weights]
+
+
+# --- files Keras reads and writes -------------------------------------------------------------
+
+def test_a_keras_saved_model_with_both_layers_loads_and_predicts_the_same():
+    model = kerasbook.saving.load_model(KERAS_MODEL)
+    assert [type(layer).__name__ for layer in model.layers][1:3] == ["MultiHeadAttention", "Attention"]
+    for ours, theirs in zip(model.get_weights(), keras_list("step", "after"), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+    assert_close(model.predict(KERAS["step.x"], verbose=0), KERAS["step.predict_after"])
+
+
+def test_weights_h5_files_keep_kerass_paths(tmp_path):
+    def model():
+        inputs = Input((4, 5))
+        hidden = MultiHeadAttention(num_heads=2, key_dim=3)(inputs, inputs, use_causal_mask=True)
+        hidden = Attention(use_scale=True)([hidden, inputs])
+        return Model(inputs, Dense(2)(GlobalAveragePooling1D()(hidden)))
+
+    first, second = model(), model()
+    first.set_weights(keras_list("step", "after"))
+    first.save_weights(tmp_path / "model.weights.h5")
+    with h5py.File(tmp_path / "model.weights.h5") as file:  # where Keras 3 keeps them (its property names)
+        for index, part in enumerate(("query_dense", "key_dense", "value_dense", "output_dense")):
+            for slot in (0, 1):  # kernel, bias
+                np.testing.assert_array_equal(file[f"layers/multi_head_attention/{part}/vars/{slot}"],
+                                              keras_list("step", "after")[2 * index + slot])
+        np.testing.assert_array_equal(file["layers/attention/vars/0"], keras_list("step", "after")[8])
+    second.load_weights(tmp_path / "model.weights.h5")
+    np.testing.assert_array_equal(second.predict(KERAS["step.x"], verbose=0),
+                                  first.predict(KERAS["step.x"], verbose=0))
+
+
 # --- gradients by finite differences (float64) -------------------------------------------
 
 @pytest.mark.parametrize("score_mode", ["dot", "concat"])
@@ -333,6 +379,10 @@ def test_mismatched_last_axes_are_refused_naming_the_layer():
 def test_other_misuses_are_refused_clearly():
     with pytest.raises(ValueError, match="Attention 'att' must be called on a list of inputs"):
         Attention(name="att")(rand(2, 3, 4))
+    built = Attention(name="built")
+    built([rand(2, 3, 4), rand(2, 3, 4)])
+    with pytest.raises(ValueError, match=r"Attention 'built' must be called on a list of inputs.*\(2, 3, 4\)"):
+        built(rand(2, 3, 4))
     with pytest.raises(ValueError, match="score_mode must be 'dot' or 'concat'"):
         Attention(score_mode="add")
     with pytest.raises(ValueError, match=r"mask must be a list \[query_mask, value_mask\]"):

@@ -10,6 +10,7 @@ masks, the weights set before the call, and what Keras computed: the output, the
 attention scores, the gradients of sum(output * direction) for the inputs and the
 weights, and the weights after one SGD(0.1) step on those gradients; for a small
 model, the loss and the weights after one `train_on_batch`; and the layers' configs.
+That model, trained, is saved beside it as attention_model.keras.
 tests/test_layers_attention.py reads the file and compares kerasbook's results.
 """
 import json
@@ -23,6 +24,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "data" / "keras_reference" / "attention.npz"
+MODEL = OUT.with_name("attention_model.keras")  # the trained model of training_step_case, as Keras saves it
 record = {}
 
 
@@ -144,6 +146,7 @@ def training_step_case(name, seed=50):
     record.update({f"{name}.x": x, f"{name}.y": y, f"{name}.loss": np.array(loss),
                    f"{name}.predict_after": model.predict(x, verbose=0),
                    f"{name}.params": np.array(model.count_params())})
+    model.save(MODEL)
     for index, (w0, w1) in enumerate(zip(before, model.get_weights())):
         record[f"{name}.before{index}"] = w0
         record[f"{name}.after{index}"] = w1

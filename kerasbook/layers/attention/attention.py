@@ -1,5 +1,5 @@
 """`Attention`: each query position takes an average of the values, weighted by how well it matches each key."""
-from ...engine.keras_tensor import is_symbolic
+from ...engine.keras_tensor import is_symbolic, map_structure
 from ...engine.layer import Layer
 from ...ops import activations, math, nn
 from .masks import LARGE_NUMBER, as_mask, causal_mask, refuse_symbolic_mask, refuse_symbolic_scores
@@ -49,7 +49,7 @@ class Attention(Layer):
         return super().__call__(inputs, training=training, **kwargs)
 
     def call(self, inputs, mask=None, training=False, return_attention_scores=False, use_causal_mask=False):
-        self._check_shapes([tuple(tensor.shape) for tensor in inputs])
+        self._check_shapes(map_structure(lambda tensor: tuple(tensor.shape), inputs))
         query, value = inputs[0], inputs[1]
         key = inputs[2] if len(inputs) == 3 else value
         query_mask, value_mask = self._masks(mask)

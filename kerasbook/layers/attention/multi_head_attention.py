@@ -8,6 +8,8 @@ from ...ops import activations, math, nn
 from .masks import LARGE_NUMBER, as_mask, causal_mask, refuse_symbolic_mask, refuse_symbolic_scores
 from .projection import Projection
 
+_SHAPE_NAMES = ("query_shape", "value_shape", "key_shape")
+
 
 class MultiHeadAttention(Layer):
     """Multi-head attention ("Attention is all you need"), as Keras 3's `MultiHeadAttention`.
@@ -68,6 +70,18 @@ class MultiHeadAttention(Layer):
         self.attention_axes = (1,)  # Keras writes the axis it chose into the config once built
         for weight in self.weights:
             weight.path = f"{self.name}/{weight.path}"
+
+    def get_build_config(self):
+        """Keras's form for a layer built from several shapes: ``{'shapes_dict': {'query_shape': …, …}}``."""
+        if not self.built or self._build_input_shape is None:
+            return None
+        return {"shapes_dict": dict(zip(_SHAPE_NAMES, self._build_input_shape))}
+
+    def build_from_config(self, config):
+        if "shapes_dict" not in config:  # kerasbook's own form: the list of shapes
+            return super().build_from_config(config)
+        shapes = config["shapes_dict"]
+        self._check_and_build([tuple(shapes[name]) for name in _SHAPE_NAMES if shapes.get(name) is not None])
 
     def _projection(self, name, kernel_shape, contracted=1):
         return Projection(kernel_shape, contracted, self.use_bias, self.kernel_initializer, self.bias_initializer,
