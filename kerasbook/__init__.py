@@ -11,8 +11,8 @@ Example:
     model = keras.Sequential([keras.layers.Dense(10, activation='softmax', input_shape=(784,))])
 """
 from . import (
-    activations, backend, callbacks, config, datasets, initializers, layers, losses, metrics, models, ops,
-    optimizers, preprocessing, runtime, saving, testing, utils, widgets,
+    activations, backend, callbacks, config, constraints, datasets, initializers, layers, losses, metrics, models,
+    ops, optimizers, preprocessing, regularizers, runtime, saving, testing, utils, widgets,
 )
 from .engine import Input
 from .models import Model, Sequential

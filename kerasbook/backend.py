@@ -15,7 +15,7 @@ Beside the functions are Keras's settings (``K.floatx()``, ``K.epsilon()``,
 """
 import numpy
 
-from . import ops
+from . import constraints, ops
 from .config import backend, epsilon, floatx, image_data_format, set_epsilon, set_floatx, set_image_data_format
 from .engine.graph import map_graph
 from .engine.keras_tensor import KerasTensor, flatten as flatten_structure, map_structure
@@ -412,11 +412,12 @@ def _drawn(values, dtype):
 
 
 def variable(value, dtype=None, name=None, constraint=None):
-    """A trainable variable holding `value` (a list, a NumPy or a device array, a tensor)."""
-    if constraint is not None:
-        raise NotImplementedError("K.variable(constraint=…) is not supported: kerasbook variables have no "
-                                  "constraints.")
-    return Variable(to_device(_values(value)), name=name or unique_name("variable"), dtype=dtype)
+    """A trainable variable holding `value` (a list, a NumPy or a device array, a tensor).
+
+    An optimizer sets it to ``constraint(variable)`` after each update.
+    """
+    return Variable(to_device(_values(value)), name=name or unique_name("variable"), dtype=dtype,
+                    constraint=constraints.get(constraint))
 
 
 def constant(value, dtype=None, shape=None, name=None):

@@ -53,11 +53,34 @@ class Ones(Initializer):
 
 
 class Constant(Initializer):
+    """Every entry `value`; an array value is broadcast to the shape (pretrained embeddings:
+    ``Embedding(V, D, embeddings_initializer=Constant(matrix))``)."""
+
     def __init__(self, value=0.0):
         self.value = value
 
     def __call__(self, shape, dtype=None):
         return to_device(numpy.full(shape, self.value, dtype=dtype or floatx()))
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(serialization_lib.deserialize_keras_object(config["value"]))
+
+
+class Identity(Initializer):
+    """``gain`` times the identity matrix, for 2-D weights only (Le et al.'s IRNN: a SimpleRNN's recurrent kernel).
+
+    A non-square shape gets ones on its main diagonal, as ``numpy.eye(rows, cols)``.
+    """
+
+    def __init__(self, gain=1.0):
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        if len(shape) != 2:
+            raise ValueError(f"Identity initializer can only be used for 2D matrices, received shape={tuple(shape)} "
+                             f"of rank {len(shape)}.")
+        return to_device((self.gain * numpy.eye(*shape)).astype(dtype or floatx()))
 
 
 class RandomUniform(Initializer):
@@ -88,6 +111,17 @@ class VarianceScaling(Initializer):
     """The family behind Glorot, He and LeCun: variance = scale / fan."""
 
     def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        if not scale > 0:
+            raise ValueError(f"VarianceScaling: scale must be a positive float, received scale={scale!r}.")
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError(f"VarianceScaling: mode must be one of 'fan_in', 'fan_out', 'fan_avg', "
+                             f"received mode={mode!r}.")
+        distribution = distribution.lower()
+        if distribution == "normal":  # Keras 2's name for the truncated normal
+            distribution = "truncated_normal"
+        if distribution not in ("uniform", "truncated_normal", "untruncated_normal"):
+            raise ValueError(f"VarianceScaling: distribution must be one of 'uniform', 'truncated_normal', "
+                             f"'untruncated_normal', received distribution={distribution!r}.")
         self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
 
     def __call__(self, shape, dtype=None):
@@ -140,6 +174,9 @@ class Orthogonal(Initializer):
         self.gain, self.seed = gain, seed
 
     def __call__(self, shape, dtype=None):
+        if len(shape) < 2:
+            raise ValueError(f"Orthogonal initializer needs a weight of at least 2 dimensions, received "
+                             f"shape={tuple(shape)} of rank {len(shape)}.")
         rows = math.prod(shape[:-1])
         cols = shape[-1]
         draw = random.generator().normal(size=(max(rows, cols), min(rows, cols)))
@@ -152,17 +189,20 @@ class Orthogonal(Initializer):
 
 
 _BY_NAME = {
-    "zeros": Zeros, "ones": Ones, "constant": Constant,
+    "zeros": Zeros, "ones": Ones, "constant": Constant, "zero": Zeros, "one": Ones,
+    "identity": Identity, "identity_initializer": Identity,
     "uniform": RandomUniform, "random_uniform": RandomUniform,
     "normal": RandomNormal, "random_normal": RandomNormal, "truncated_normal": TruncatedNormal,
     "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal,
     "he_uniform": HeUniform, "he_normal": HeNormal,
     "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal,
-    "orthogonal": Orthogonal, "variance_scaling": VarianceScaling,
+    "orthogonal": Orthogonal, "orthogonal_initializer": Orthogonal, "variance_scaling": VarianceScaling,
 }
 
 
-object_registration.register_builtins("initializers", {cls.__name__: cls for cls in _BY_NAME.values()})
+object_registration.register_builtins("initializers", {**{cls.__name__: cls for cls in _BY_NAME.values()},
+                                                       "IdentityInitializer": Identity,  # Keras's older names
+                                                       "OrthogonalInitializer": Orthogonal})
 
 
 def serialize(initializer):

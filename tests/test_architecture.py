@@ -17,7 +17,7 @@ FLOORS = [
     ["runtime"],
     ["saving"],  # files and configs: knows other parts only through their registered classes
     ["ops"],
-    ["initializers", "activations"],
+    ["initializers", "activations", "regularizers", "constraints"],
     ["engine"],
     ["layers", "optimizers", "losses", "metrics", "callbacks", "backend"],
     ["models"],

@@ -233,6 +233,7 @@ LAYERS = [
     ("AlphaDropout", lambda: layers.AlphaDropout(0.3), floats(4, 6), True),
     ("SpatialDropout1D", lambda: layers.SpatialDropout1D(0.5), floats(2, 5, 4), True),
     ("SpatialDropout2D", lambda: layers.SpatialDropout2D(0.5), floats(2, 3, 3, 4), True),
+    ("ActivityRegularization", lambda: layers.ActivityRegularization(0.1, 0.2), floats(3, 5), False),
     ("RNN LSTMCell", lambda: layers.RNN(layers.LSTMCell(3), return_sequences=True), floats(2, 5, 4), False),
     ("RNN GRUCell last state", lambda: layers.RNN(layers.GRUCell(3), return_state=True, go_backwards=True),
      floats(2, 5, 4), False),
@@ -318,6 +319,18 @@ def sequence_model():
                        layers.Conv1D(4, 2, padding="causal"), layers.GRU(3), layers.Dense(1, activation="sigmoid")])
 
 
+def regularized_model():
+    """Weight and activity penalties in the loss, constraints after each step, on every backend."""
+    return Sequential([layers.Embedding(20, 4, input_length=6, embeddings_regularizer="l2",
+                                        embeddings_constraint="unit_norm"),
+                       layers.Conv1D(4, 2, kernel_regularizer="l1", kernel_constraint="max_norm",
+                                     activity_regularizer="l2"),
+                       layers.LSTM(3, recurrent_regularizer="l2", bias_constraint="non_neg"),
+                       layers.ActivityRegularization(0.01, 0.01),
+                       layers.Dense(1, activation="sigmoid", kernel_regularizer=kerasbook.regularizers.l1_l2(),
+                                    kernel_constraint=kerasbook.constraints.MinMaxNorm(0.1, 0.5))])
+
+
 def train_and_use(build, compile_args, x, y, fit_args):
     """fit, then evaluate and predict: everything a user reads back, on the host."""
     model = build()
@@ -361,8 +374,16 @@ def sequence_case():
                             "metrics": ["accuracy"]}, x, (x[:, :1] > 9).astype("float32"), {"epochs": 2, "batch_size": 8}
 
 
+def regularized_case():
+    rng = np.random.default_rng(7)
+    x = rng.integers(0, 20, size=(24, 6))
+    return regularized_model, {"optimizer": optimizers.Adam(0.05), "loss": "binary_crossentropy"}, x, \
+        (x[:, :1] > 9).astype("float32"), {"epochs": 2, "batch_size": 8}
+
+
 MODEL_CASES = {"Sequential MLP": mlp_case, "functional two in, two out": functional_case,
-               "convnet": convnet_case, "embedding LSTM Conv1D GRU": sequence_case}
+               "convnet": convnet_case, "embedding LSTM Conv1D GRU": sequence_case,
+               "embedding Conv1D LSTM, regularizers and constraints": regularized_case}
 
 
 @pytest.mark.parametrize("case", MODEL_CASES.values(), ids=MODEL_CASES.keys())

@@ -8,7 +8,7 @@ Called on arrays or tensors it computes (`call`); called on symbolic
 """
 import inspect
 
-from .. import initializers
+from .. import constraints, initializers, regularizers
 from ..config import floatx
 from ..runtime.naming import snake_case, unique_name
 from ..saving.serialization_lib import constructor_arguments, dtype_policy
@@ -21,7 +21,7 @@ from .node import Node
 
 class Layer:
     def __init__(self, name=None, trainable=True, dtype=None, input_shape=None, input_dim=None,
-                 batch_size=None, batch_input_shape=None, **kwargs):
+                 batch_size=None, batch_input_shape=None, activity_regularizer=None, **kwargs):
         if kwargs:
             raise TypeError(f"{type(self).__name__} got unexpected keyword argument(s) "
                             f"{', '.join(map(repr, sorted(kwargs)))}.")
@@ -34,6 +34,8 @@ class Layer:
         self.inbound_nodes = []
         self._own_weights = []
         self._build_input_shape = None
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self._losses = []  # this layer's activity penalties (and `add_loss`'s) from the last call
         self._batch_input_shape = _batch_input_shape(input_shape, input_dim, batch_size, batch_input_shape)
 
     def __init_subclass__(cls, **kwargs):
@@ -60,7 +62,10 @@ class Layer:
 
     def get_config(self):
         """The arguments that rebuild this layer (not its weights), as Keras 3 writes them."""
-        return {"name": self.name, "trainable": self.trainable, "dtype": dtype_policy(self.dtype)}
+        config = {"name": self.name, "trainable": self.trainable, "dtype": dtype_policy(self.dtype)}
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        return config
 
     @classmethod
     def from_config(cls, config):
@@ -89,7 +94,11 @@ class Layer:
         self._check_and_build(map_structure(lambda t: tuple(t.shape), inputs))
         if self._call_takes_training:
             kwargs["training"] = bool(training)
-        return self.call(inputs, **kwargs)
+        with _CallContext(self):
+            outputs = self.call(inputs, **kwargs)
+            if self.activity_regularizer is not None:
+                self._add_activity_losses(outputs)
+        return outputs
 
     def _call_symbolic(self, inputs, kwargs):
         input_shapes = map_structure(lambda t: t.shape, inputs)
@@ -117,16 +126,58 @@ class Layer:
 
     # --- weights ---------------------------------------------------------------
 
-    def add_weight(self, name, shape, initializer="glorot_uniform", trainable=True, dtype=None):
-        """Create a weight, initialise it, and keep it in creation order (Keras's order)."""
+    def add_weight(self, name, shape, initializer="glorot_uniform", trainable=True, dtype=None, regularizer=None,
+                   constraint=None):
+        """Create a weight, initialise it, and keep it in creation order (Keras's order).
+
+        `regularizer` puts its penalty of the weight into `losses`; the optimizer
+        applies `constraint` after each update.
+        """
         values = initializers.get(initializer)(tuple(shape), dtype or self.dtype)
-        variable = Variable(values, name=name, trainable=trainable, dtype=dtype or self.dtype)
+        variable = Variable(values, name=name, trainable=trainable, dtype=dtype or self.dtype,
+                            regularizer=regularizers.get(regularizer), constraint=constraints.get(constraint))
         variable.path = f"{self.name}/{name}"
         self._own_weights.append(variable)
         return variable
 
     def _layers_with_weights(self):
         return self._sublayers
+
+    # --- losses: the regularization penalties ----------------------------------
+
+    def add_loss(self, loss):
+        """From `call`: add a scalar tensor to the losses that training adds to the model's loss."""
+        self._losses.append(loss)
+
+    @property
+    def losses(self):
+        """The penalties training adds to the loss (Keras 3's `losses`), as scalar tensors.
+
+        The activity penalties (and `add_loss`'s) of this layer and every
+        sub-layer from the last call, then each trainable weight's regularizer
+        penalty of the weight as it is now, computed afresh at each read.
+        """
+        losses = [loss for layer in self._all_layers() for loss in layer._losses]
+        return losses + [w.regularizer(w) for w in self.trainable_weights if w.regularizer is not None]
+
+    def _add_activity_losses(self, outputs):
+        """Keras 3: each output's activity penalty, divided by the batch size, joins the losses."""
+        for output in flatten(outputs):
+            if isinstance(output, Tensor):
+                loss = self.activity_regularizer(output)
+                if output.ndim > 0 and output.shape[0] > 0:
+                    loss = loss / output.shape[0]
+                self.add_loss(loss)
+
+    def _all_layers(self):
+        """This layer and its sub-layers at every depth, each once."""
+        found, stack = {}, [self]
+        while stack:
+            layer = stack.pop()
+            if id(layer) not in found:
+                found[id(layer)] = layer
+                stack.extend(reversed(layer._layers_with_weights()))
+        return list(found.values())
 
     @property
     def weights(self):
@@ -233,6 +284,28 @@ class Layer:
 
 def _node_inputs(node):
     return node.inputs
+
+
+class _CallContext:
+    """Keras 3's call context: the outermost layer call first clears the losses the last call left.
+
+    A model's call clears every layer's activity losses once; the layers it
+    calls, and a layer called twice within it, then add to them.
+    """
+
+    _open = []  # the layers whose call is running, outermost first
+
+    def __init__(self, layer):
+        self.layer = layer
+
+    def __enter__(self):
+        if not self._open:
+            for layer in self.layer._all_layers():
+                layer._losses.clear()
+        self._open.append(self.layer)
+
+    def __exit__(self, *error):
+        self._open.pop()
 
 
 def _unique(variables):

@@ -120,6 +120,8 @@ class Trainer:
             if tracker is not None:
                 tracker.update_state(float(value.data), len(target))
             total = value * loss_weight if total is None else total + value * loss_weight
+        for penalty in self.losses:  # the regularizers' penalties: Keras 3 adds them to the loss
+            total = total + penalty
         return total
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):

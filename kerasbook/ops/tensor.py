@@ -58,16 +58,23 @@ class Tensor:
 
 
 class Variable(Tensor):
-    """A named, trainable array owned by a layer (a weight or a bias)."""
+    """A named, trainable array owned by a layer (a weight or a bias).
 
-    __slots__ = ("name", "trainable", "path")
+    `regularizer` (a function of the variable giving a penalty for the loss) and
+    `constraint` (a function giving the projected value, applied after each
+    optimizer step) are Keras's; a layer's `add_weight` sets them.
+    """
 
-    def __init__(self, value, name="variable", trainable=True, dtype=None):
+    __slots__ = ("name", "trainable", "path", "regularizer", "constraint")
+
+    def __init__(self, value, name="variable", trainable=True, dtype=None, regularizer=None, constraint=None):
         module = xp()
         super().__init__(module.asarray(value, dtype=dtype or floatx()), requires_grad=trainable)
         self.name = name
         self.trainable = trainable
         self.path = name
+        self.regularizer = regularizer
+        self.constraint = constraint
 
     @property
     def value(self):

@@ -26,6 +26,7 @@ from ..runtime.interrupts import deferred_interrupt
 from ..runtime.naming import snake_case, unique_name
 from ..saving.serialization_lib import constructor_arguments
 from ..ops.indexed_slices import IndexedSlices
+from ..ops.tape import stop_recording
 from ..ops.tensor import Tensor
 
 
@@ -123,7 +124,8 @@ class Optimizer:
 
         The lists are aligned; a None gradient leaves its variable alone. Each
         variable gets its own slots the first time it is seen. Every call counts
-        one step in `iterations`.
+        one step in `iterations`. After the update, each variable with a
+        `constraint` is set to ``constraint(variable)``, as in Keras 3.
 
         Example:
             optimizer.apply(grads, model.trainable_variables)
@@ -166,6 +168,10 @@ class Optimizer:
                     variable.data[delta.indices] += delta.values  # the indices are unique
                 else:
                     variable.data += delta
+            with stop_recording():
+                for variable in variables:
+                    if getattr(variable, "constraint", None) is not None:  # a Variable's, not a bare Tensor's
+                        variable.assign(variable.constraint(variable))
             self.iterations += 1
 
     def apply_gradients(self, grads_and_vars):

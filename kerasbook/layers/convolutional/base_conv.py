@@ -1,5 +1,5 @@
 """What Conv1D and Conv2D share: their arguments, kernel and bias, output shape and config."""
-from ... import activations, initializers
+from ... import activations, constraints, initializers, regularizers
 from ...engine.input_spec import InputSpec
 from ...engine.layer import Layer
 from ...ops.convolution import output_length
@@ -32,6 +32,7 @@ class BaseConv(Layer):
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
                  activation=None, use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None, bias_constraint=None,
                  **kwargs):
         super().__init__(**kwargs)
         label = f"{type(self).__name__} '{self.name}'"
@@ -51,6 +52,10 @@ class BaseConv(Layer):
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def build(self, input_shape):
@@ -59,9 +64,17 @@ class BaseConv(Layer):
             raise ValueError(f"{type(self).__name__} '{self.name}' needs the channels (last axis) of its input "
                              f"to be known, received shape {input_shape}.")
         self.compute_output_shape(input_shape)  # refuse inputs smaller than the kernel now
-        self.kernel = self.add_weight("kernel", self.kernel_size + (channels, self.filters), self.kernel_initializer)
-        self.bias = self.add_weight("bias", (self.filters,), self.bias_initializer) if self.use_bias else None
+        self.add_kernel_and_bias(self.kernel_size + (channels, self.filters))
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
+
+    def add_kernel_and_bias(self, kernel_shape):
+        """The kernel (Keras's shape for this layer) and the bias, with their regularizers and constraints."""
+        self.kernel = self.add_weight("kernel", kernel_shape, self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight("bias", (self.filters,), self.bias_initializer,
+                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint)
 
     def compute_output_shape(self, input_shape):
         sizes = tuple(output_length(size, window, stride, self.padding, dilation) for size, window, stride, dilation
@@ -77,4 +90,8 @@ class BaseConv(Layer):
                 "strides": self.strides, "padding": self.padding, "data_format": "channels_last",
                 "dilation_rate": self.dilation_rate, "activation": activations.serialize(self.activation),
                 "use_bias": self.use_bias, "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer)}
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}

@@ -31,8 +31,7 @@ class BaseConvTranspose(BaseConv):
             raise ValueError(f"{type(self).__name__} '{self.name}' needs the channels (last axis) of its input "
                              f"to be known, received shape {input_shape}.")
         self.compute_output_shape(input_shape)
-        self.kernel = self.add_weight("kernel", self.kernel_size + (self.filters, channels), self.kernel_initializer)
-        self.bias = self.add_weight("bias", (self.filters,), self.bias_initializer) if self.use_bias else None
+        self.add_kernel_and_bias(self.kernel_size + (self.filters, channels))
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
 
     def compute_output_shape(self, input_shape):

@@ -1,5 +1,5 @@
 """`Embedding`: turn integer indices (words, items) into learned dense vectors."""
-from ... import initializers
+from ... import constraints, initializers, regularizers
 from ...engine.layer import Layer
 from ...ops.embedding import embedding
 
@@ -16,8 +16,8 @@ class Embedding(Layer):
         model = Sequential([Embedding(10000, 256, input_length=100), LSTM(128), Dense(1)])
     """
 
-    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", mask_zero=False, input_length=None,
-                 **kwargs):
+    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
+                 embeddings_constraint=None, mask_zero=False, input_length=None, **kwargs):
         if input_length is not None and "input_shape" not in kwargs and "batch_input_shape" not in kwargs:
             kwargs["input_shape"] = _as_tuple(input_length)
         super().__init__(**kwargs)
@@ -30,11 +30,14 @@ class Embedding(Layer):
                                       f"has no masks); pad with an index the model can learn to ignore.")
         self.input_dim, self.output_dim = input_dim, output_dim
         self.embeddings_initializer = embeddings_initializer
+        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+        self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.input_length = input_length
 
     def build(self, input_shape):
         self.embeddings = self.add_weight("embeddings", (self.input_dim, self.output_dim),
-                                          self.embeddings_initializer)
+                                          self.embeddings_initializer, regularizer=self.embeddings_regularizer,
+                                          constraint=self.embeddings_constraint)
 
     def call(self, inputs):
         self.check_length(inputs.shape)
@@ -58,7 +61,9 @@ class Embedding(Layer):
 
     def get_config(self):
         config = {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim,
-                  "embeddings_initializer": initializers.serialize(self.embeddings_initializer), "mask_zero": False}
+                  "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
+                  "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
+                  "embeddings_constraint": constraints.serialize(self.embeddings_constraint), "mask_zero": False}
         if self.input_length is not None:  # Keras 3 accepts it (deprecated) and does not write it
             config["input_length"] = self.input_length
         return config

@@ -5,7 +5,7 @@ Keras's options (``return_sequences``, ``return_state``, ``go_backwards``,
 ``initial_state``, ``dropout``, ``recurrent_dropout``) into that op's arguments
 and its results into Keras's outputs and shapes.
 """
-from ... import activations, initializers
+from ... import activations, constraints, initializers, regularizers
 from ...runtime import random
 from ...engine.input_spec import InputSpec
 from ...engine.layer import Layer
@@ -19,7 +19,9 @@ class BaseRNN(Layer):
 
     def __init__(self, units, activation, use_bias, kernel_initializer, recurrent_initializer, bias_initializer,
                  return_sequences=False, return_state=False, go_backwards=False, stateful=False, unroll=False,
-                 dropout=0.0, recurrent_dropout=0.0, **kwargs):
+                 dropout=0.0, recurrent_dropout=0.0, kernel_regularizer=None, recurrent_regularizer=None,
+                 bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
+                 **kwargs):
         super().__init__(**kwargs)
         kind = type(self).__name__
         if not isinstance(units, int) or units <= 0:
@@ -35,6 +37,12 @@ class BaseRNN(Layer):
         self.use_bias = use_bias
         self.kernel_initializer, self.recurrent_initializer = kernel_initializer, recurrent_initializer
         self.bias_initializer = bias_initializer
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.recurrent_constraint = constraints.get(recurrent_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.return_sequences, self.return_state, self.go_backwards = return_sequences, return_state, go_backwards
         self.unroll = unroll  # a speed hint in Keras; the fused op always runs the same loop
         self.dropout, self.recurrent_dropout = dropout, recurrent_dropout
@@ -110,6 +118,12 @@ class BaseRNN(Layer):
         return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
                 "use_bias": self.use_bias, "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer), **self.options(), "stateful": False, "unroll": self.unroll, "dropout": self.dropout,
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint), **self.options(), "stateful": False, "unroll": self.unroll, "dropout": self.dropout,
                 "recurrent_dropout": self.recurrent_dropout}
 

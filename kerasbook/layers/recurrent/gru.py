@@ -27,9 +27,15 @@ class GRU(BaseRNN):
 
     def build_weights(self, features):
         units = self.units
-        self.kernel = self.add_weight("kernel", (features, 3 * units), self.kernel_initializer)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (units, 3 * units), self.recurrent_initializer)
-        self.bias = self.add_weight("bias", (2, 3 * units), self.bias_initializer) if self.use_bias else None
+        self.kernel = self.add_weight("kernel", (features, 3 * units), self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        self.recurrent_kernel = self.add_weight("recurrent_kernel", (units, 3 * units), self.recurrent_initializer,
+                                                regularizer=self.recurrent_regularizer,
+                                                constraint=self.recurrent_constraint)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight("bias", (2, 3 * units), self.bias_initializer,
+                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint)
 
     def run(self, sequences, initial_state, recurrent_mask):
         return gru(sequences, self.kernel, self.recurrent_kernel, self.bias, initial_state,

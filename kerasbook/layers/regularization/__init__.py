@@ -1,3 +1,4 @@
+from .activity_regularization import ActivityRegularization
 from .alpha_dropout import AlphaDropout
 from .gaussian_dropout import GaussianDropout
 from .gaussian_noise import GaussianNoise
