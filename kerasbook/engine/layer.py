@@ -6,7 +6,10 @@ Called on arrays or tensors it computes (`call`); called on symbolic
 `KerasTensor`s it only infers shapes (`compute_output_shape`) and records a
 `Node`, which is how functional models are drawn up before any data exists.
 """
+import functools
 import inspect
+
+import numpy
 
 from .. import constraints, initializers, regularizers
 from ..config import floatx
@@ -41,6 +44,8 @@ class Layer:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls._call_takes_training = "training" in inspect.signature(cls.call).parameters
+        if "__init__" in cls.__dict__:
+            cls.__init__ = _taking_numpy_integers(cls.__dict__["__init__"])
 
     def __setattr__(self, name, value):
         if isinstance(value, Layer) and value is not self and value not in self._sublayers:
@@ -306,6 +311,23 @@ class _CallContext:
 
     def __exit__(self, *error):
         self._open.pop()
+
+
+def _taking_numpy_integers(init):
+    """`init` with NumPy integers among its arguments made Python ints: tutorials compute sizes with NumPy."""
+    @functools.wraps(init)
+    def init_taking_numpy_integers(self, *args, **kwargs):
+        return init(self, *map(_python_int, args), **{key: _python_int(value) for key, value in kwargs.items()})
+    return init_taking_numpy_integers
+
+
+def _python_int(value):
+    """A NumPy integer as an int, inside a tuple or list too (``Conv2D(numpy.int32(8), (3, 3))``)."""
+    if isinstance(value, numpy.integer):
+        return int(value)
+    if isinstance(value, (tuple, list)) and any(isinstance(item, numpy.integer) for item in value):
+        return type(value)(_python_int(item) for item in value)
+    return value
 
 
 def _unique(variables):
