@@ -6,6 +6,7 @@ import kerasbook
 from kerasbook import ops
 from kerasbook.ops import GradientTape, Tensor, Variable, stop_recording
 from kerasbook.ops.gradient_check import check_gradients
+from kerasbook.ops.math import flip
 
 
 @pytest.fixture(autouse=True)
@@ -404,3 +405,10 @@ def test_sum_to_shape_undoes_broadcasting():
     np.testing.assert_array_equal(ops.sum_to_shape(grad, (3,)), np.full((3,), 8.0))
     np.testing.assert_array_equal(ops.sum_to_shape(grad, ()), np.array(24.0))
     assert ops.sum_to_shape(grad, (4, 2, 3)) is grad
+
+
+@pytest.mark.parametrize("axis", [1, -1, (0, 2), None])
+def test_flip_reads_backwards_and_flips_the_gradient_back(axis):
+    x = rand(2, 3, 4)
+    np.testing.assert_array_equal(run(lambda t: flip(t, axis), x), np.flip(x, axis))
+    check_gradients(lambda t: flip(t, axis), [x])

@@ -27,7 +27,7 @@ from .regularization import (
     ActivityRegularization, AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D,
 )
 from .reshaping import Flatten, Permute, RepeatVector, Reshape
-from .wrappers import TimeDistributed
+from .wrappers import Bidirectional, TimeDistributed
 from ..saving.object_registration import register_builtins
 
 register_builtins("layers", {name: value for name, value in globals().items()

@@ -37,10 +37,10 @@ class GRU(BaseRNN):
             self.bias = self.add_weight("bias", (2, 3 * units), self.bias_initializer,
                                         regularizer=self.bias_regularizer, constraint=self.bias_constraint)
 
-    def run(self, sequences, initial_state, recurrent_mask):
+    def run(self, sequences, initial_state, recurrent_mask, return_state):
         return gru(sequences, self.kernel, self.recurrent_kernel, self.bias, initial_state,
                    activations.serialize(self.activation), activations.serialize(self.recurrent_activation),
-                   recurrent_mask=recurrent_mask, **self.options())
+                   recurrent_mask=recurrent_mask, **self.op_options(return_state))
 
     def get_config(self):
         return {**super().get_config(), "recurrent_activation": activations.serialize(self.recurrent_activation),

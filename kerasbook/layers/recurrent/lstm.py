@@ -39,10 +39,10 @@ class LSTM(BaseRNN):
             if self.unit_forget_bias:
                 self.bias.data[units:2 * units] = 1
 
-    def run(self, sequences, initial_state, recurrent_mask):
+    def run(self, sequences, initial_state, recurrent_mask, return_state):
         return lstm(sequences, self.kernel, self.recurrent_kernel, self.bias, initial_state,
                     activations.serialize(self.activation), activations.serialize(self.recurrent_activation),
-                    recurrent_mask=recurrent_mask, **self.options())
+                    recurrent_mask=recurrent_mask, **self.op_options(return_state))
 
     def get_config(self):
         return {**super().get_config(), "recurrent_activation": activations.serialize(self.recurrent_activation),

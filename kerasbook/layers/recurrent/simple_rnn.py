@@ -28,6 +28,7 @@ class SimpleRNN(BaseRNN):
             self.bias = self.add_weight("bias", (units,), self.bias_initializer,
                                         regularizer=self.bias_regularizer, constraint=self.bias_constraint)
 
-    def run(self, sequences, initial_state, recurrent_mask):
+    def run(self, sequences, initial_state, recurrent_mask, return_state):
         return simple_rnn(sequences, self.kernel, self.recurrent_kernel, self.bias, initial_state,
-                          activations.serialize(self.activation), recurrent_mask=recurrent_mask, **self.options())
+                          activations.serialize(self.activation), recurrent_mask=recurrent_mask,
+                          **self.op_options(return_state))
