@@ -109,7 +109,7 @@ class Model(Trainer, Layer):
 
     @filter_traceback
     def save_weights(self, filepath):
-        """Write the weights to an .npz file (loadable on any backend); an interrupted save keeps the old file."""
+        """Write the weights: Keras 3's HDF5 layout for a `.weights.h5` name, else an .npz archive; atomic."""
         if saving.is_keras_weights_file(filepath):
             return saving.save_weights(self, filepath)
         weights_file.save_weights(self, filepath)

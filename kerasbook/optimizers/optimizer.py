@@ -23,7 +23,7 @@ import numpy
 
 from ..runtime.array_module import to_device, to_numpy, xp_of
 from ..runtime.interrupts import deferred_interrupt
-from ..runtime.naming import snake_case, unique_name
+from ..runtime.naming import unique_name
 from ..saving.serialization_lib import constructor_arguments
 from ..ops.indexed_slices import IndexedSlices
 from ..ops.tape import stop_recording
@@ -67,7 +67,7 @@ class Optimizer:
         if any(value <= 0 for value in given.values()):
             raise ValueError(f"{kind} expected a positive clipping threshold, received {given}.")
         self.learning_rate = self.default_learning_rate if learning_rate is None else learning_rate
-        self.name = name or unique_name(snake_case(kind))
+        self.name = name or unique_name(kind.lower())  # Keras's names: "adam", "rmsprop", …
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue
         self.global_clipnorm = global_clipnorm
