@@ -9,7 +9,10 @@ PyTorch eager running the same network on the same random data:
   tokens, RMSprop, batch 16 and 64;
 - conv1d (E17): the 1-D convnet on 100 steps x 100 features, RMSprop, batch 16 and 64;
 - vqa (E26): visual question answering, the guide's vision model on 64x64x3 images
-  and an Embedding + LSTM(256) question encoder, 1000 answers, RMSprop, batch 8.
+  and an Embedding + LSTM(256) question encoder, 1000 answers, RMSprop, batch 8;
+- bilstm: Keras's imdb_bidirectional_lstm example, Embedding(20000, 128) +
+  Bidirectional(LSTM(64)) + Dropout + Dense(1, sigmoid) on 100 tokens, Adam, batch 32;
+  PyTorch runs ``nn.LSTM(bidirectional=True)``.
 
 Speed: samples per second over a fixed number of batches, contenders measured in
 turns within one process, best of the repeats (benchmarks/harness.py). Each workload
@@ -19,7 +22,7 @@ kerasbook's speed by up to 2x (benchmarks/README.md). Memory: the peak resident 
 a few batches of one phase; this includes the library's own import (measured alone
 in a child too, printed under the table).
 
-Run: python benchmarks/models.py [--quick] [vgg lstm conv1d vqa]
+Run: python benchmarks/models.py [--quick] [vgg lstm conv1d vqa bilstm]
      python benchmarks/models.py --profile vgg      (cProfile of one kerasbook training epoch)
 """
 import argparse
@@ -34,7 +37,7 @@ import numpy
 
 import kerasbook as keras
 from kerasbook.layers import (
-    LSTM, Conv1D, Conv2D, Dense, Dropout, Embedding, Flatten, GlobalAveragePooling1D, Input, MaxPooling1D,
+    LSTM, Bidirectional, Conv1D, Conv2D, Dense, Dropout, Embedding, Flatten, GlobalAveragePooling1D, Input, MaxPooling1D,
     MaxPooling2D, concatenate,
 )
 from gpu import EMBEDDING, TOKENS, VOCABULARY, image_data, kerasbook_lstm, kerasbook_vgg, token_data, torch_lstm, \
@@ -120,6 +123,38 @@ def torch_vqa(torch):
     return net, torch.optim.RMSprop(net.parameters(), lr=0.001, alpha=0.9, eps=1e-7), nn.CrossEntropyLoss()
 
 
+IMDB_WORDS, IMDB_TOKENS = 20000, 100  # the example's max_features and maxlen
+
+
+def kerasbook_bidirectional():
+    """Keras's imdb_bidirectional_lstm example as it writes the model."""
+    model = keras.Sequential()
+    model.add(Embedding(IMDB_WORDS, 128, input_length=IMDB_TOKENS))
+    model.add(Bidirectional(LSTM(64)))
+    model.add(Dropout(0.5))
+    model.add(Dense(1, activation="sigmoid"))
+    model.compile("adam", "binary_crossentropy")
+    return model
+
+
+def torch_bidirectional(torch):
+    nn = torch.nn
+
+    class Classifier(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Embedding(IMDB_WORDS, 128)
+            self.rnn = nn.LSTM(128, 64, batch_first=True, bidirectional=True)
+            self.head = nn.Sequential(nn.Dropout(0.5), nn.Linear(128, 1))
+
+        def forward(self, ids):
+            _, (h, _) = self.rnn(self.embed(ids))  # h: (2, batch, 64), forward then backward
+            return self.head(torch.cat([h[0], h[1]], dim=1))
+
+    net = Classifier()
+    return net, torch.optim.Adam(net.parameters(), lr=0.001, eps=1e-7), nn.BCEWithLogitsLoss()
+
+
 # --- the data: (kerasbook inputs, kerasbook targets, PyTorch inputs, PyTorch targets) ------
 
 def sequence_data(rng, n):
@@ -135,6 +170,13 @@ def vqa_data(rng, n):
     answers = rng.integers(1000, size=n)
     return ([images, questions], keras.utils.to_categorical(answers, 1000),
             [numpy.ascontiguousarray(images.transpose(0, 3, 1, 2)), questions], answers)
+
+
+def imdb_data(rng, n):
+    """Word-like indices below 20000 (Zipf's law), 2 classes."""
+    ids = numpy.minimum(rng.zipf(1.2, size=(n, IMDB_TOKENS)) - 1, IMDB_WORDS - 1)
+    labels = rng.integers(0, 2, size=(n, 1)).astype(numpy.float32)
+    return ids, labels, ids, labels
 
 
 class Workload:
@@ -155,6 +197,8 @@ WORKLOADS = {
                        kerasbook_conv1d, torch_conv1d, "sigmoid", images=False),
     "vqa": Workload("E26 VQA, 64x64 images + 100-token questions, RMSprop", {8: 8}, vqa_data,
                     kerasbook_vqa, torch_vqa, "softmax", images=True),
+    "bilstm": Workload("imdb_bidirectional_lstm, Embedding+Bidirectional(LSTM(64)), Adam", {32: 40}, imdb_data,
+                       kerasbook_bidirectional, torch_bidirectional, "sigmoid", images=False),
 }
 ALIASES = {"e15": "vgg", "e16": "lstm", "e17": "conv1d", "e26": "vqa"}
 

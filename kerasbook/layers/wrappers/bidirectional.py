@@ -46,10 +46,9 @@ class Bidirectional(Layer):
         if merge_mode not in MERGE_MODES:
             raise ValueError(f"Bidirectional '{self.name}': merge_mode must be one of {list(MERGE_MODES)}, "
                              f"received {merge_mode!r}.")
-        name = layer.name.removeprefix("forward_")
-        self.forward_layer = _copy(layer, name=f"forward_{name}")
+        self.forward_layer = _copy(layer, name="forward_" + layer.name.removeprefix("forward_"))
         if backward_layer is None:
-            backward_layer = _copy(layer, name=f"backward_{layer.name.removeprefix('backward_')}", go_backwards=True)
+            backward_layer = _copy(layer, name="backward_" + layer.name.removeprefix("backward_"), go_backwards=True)
         self.backward_layer = backward_layer
         self.check_the_two_layers_agree()
         for each in (self.forward_layer, self.backward_layer):
