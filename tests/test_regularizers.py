@@ -221,9 +221,25 @@ def reference_models():
     }
 
 
-@pytest.mark.parametrize("name", [str(n) for n in REFERENCE["model_cases"]])
+def sequence_model_over_a_cell():
+    """The sequence model with RNN(LSTMCell(...)) in place of LSTM(...): the cell takes the same arguments."""
+    return Sequential([
+        Input((4,), dtype="int32"),
+        L.Embedding(7, 3, embeddings_regularizer=R.L2(0.01), embeddings_constraint=C.UnitNorm(axis=1)),
+        L.RNN(L.LSTMCell(4, kernel_regularizer=R.L2(0.01), recurrent_regularizer=R.L1(0.005),
+                         bias_regularizer=R.L2(0.02), kernel_constraint=C.MaxNorm(1.0),
+                         recurrent_constraint=C.MaxNorm(0.7), bias_constraint=C.NonNeg()),
+              activity_regularizer=R.L1(0.01)),
+        L.Dense(1, kernel_regularizer=R.L1(0.01)),
+    ])
+
+
+@pytest.mark.parametrize("name", [str(n) for n in REFERENCE["model_cases"]] + ["sequence_step over a cell"])
 def test_one_training_step_equals_keras(name):
-    model = reference_models()[name]
+    if name == "sequence_step over a cell":
+        model, name = sequence_model_over_a_cell(), "sequence_step"
+    else:
+        model = reference_models()[name]
     model.set_weights([REFERENCE[f"{name}.before{i}"] for i in range(len(model.weights))])
     x, y = REFERENCE[f"{name}.x"], REFERENCE[f"{name}.y"]
     model(x, training=True)
@@ -333,7 +349,11 @@ def test_dense_config_equals_keras_and_round_trips():
                    kernel_constraint="max_norm", recurrent_constraint="unit_norm", bias_constraint="non_neg"),
     lambda: L.GRU(2, recurrent_regularizer="l2", recurrent_constraint="max_norm"),
     lambda: L.SimpleRNN(2, kernel_regularizer="l1", bias_constraint="non_neg"),
-], ids=["Conv1D", "Conv2D", "Conv2DTranspose", "Conv1DTranspose", "Embedding", "LSTM", "GRU", "SimpleRNN"])
+    lambda: L.LSTMCell(2, kernel_regularizer="l2", recurrent_constraint="unit_norm", bias_regularizer="l1"),
+    lambda: L.GRUCell(2, recurrent_regularizer="l2", bias_constraint="non_neg"),
+    lambda: L.SimpleRNNCell(2, kernel_constraint="max_norm", recurrent_regularizer="l1"),
+], ids=["Conv1D", "Conv2D", "Conv2DTranspose", "Conv1DTranspose", "Embedding", "LSTM", "GRU", "SimpleRNN",
+        "LSTMCell", "GRUCell", "SimpleRNNCell"])
 def test_every_layer_with_regularizers_round_trips_its_config(make):
     layer = make()
     config = layer.get_config()
@@ -351,7 +371,11 @@ def test_every_layer_with_regularizers_round_trips_its_config(make):
     (lambda: L.LSTM(2, kernel_regularizer="l2", recurrent_regularizer="l1", bias_regularizer="l2"), (2, 3, 4), 3),
     (lambda: L.GRU(2, recurrent_regularizer="l2", activity_regularizer="l1"), (2, 3, 4), 2),
     (lambda: L.SimpleRNN(2, kernel_regularizer="l1"), (2, 3, 4), 1),
-], ids=["Conv1D", "Conv2D", "Conv2DTranspose", "Embedding", "LSTM", "GRU", "SimpleRNN"])
+    (lambda: L.RNN(L.GRUCell(2, kernel_regularizer="l2", recurrent_regularizer="l1", bias_regularizer="l2")),
+     (2, 3, 4), 3),
+    (lambda: L.RNN(L.SimpleRNNCell(2, recurrent_regularizer="l2"), activity_regularizer="l2"), (2, 3, 4), 2),
+], ids=["Conv1D", "Conv2D", "Conv2DTranspose", "Embedding", "LSTM", "GRU", "SimpleRNN", "RNN GRUCell",
+        "RNN SimpleRNNCell"])
 def test_each_layer_puts_its_penalties_in_losses(make, shape, count):
     layer = make()
     x = np.random.default_rng(0).integers(0, 5, size=shape) if isinstance(layer, L.Embedding) else rand(*shape)

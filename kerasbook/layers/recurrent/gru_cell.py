@@ -1,5 +1,5 @@
 """`GRUCell`: one step of `GRU`, its two gates written as algebra the tape differentiates."""
-from ... import activations, initializers
+from ... import activations, constraints, initializers, regularizers
 from ...engine.layer import Layer
 
 
@@ -19,7 +19,9 @@ class GRUCell(Layer):
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
-                 reset_after=True, **kwargs):
+                 reset_after=True, kernel_regularizer=None, recurrent_regularizer=None,
+                 bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
+                 **kwargs):
         super().__init__(**kwargs)
         if not isinstance(units, int) or units <= 0:
             raise ValueError(f"GRUCell '{self.name}': units must be a positive integer, received {units!r}.")
@@ -32,14 +34,26 @@ class GRUCell(Layer):
         self.use_bias = use_bias
         self.kernel_initializer, self.recurrent_initializer = kernel_initializer, recurrent_initializer
         self.bias_initializer = bias_initializer
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.recurrent_constraint = constraints.get(recurrent_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.state_size = units  # one state, h
         self.output_size = units
 
     def build(self, input_shape):
         features, units = input_shape[-1], self.units
-        self.kernel = self.add_weight("kernel", (features, 3 * units), self.kernel_initializer)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (units, 3 * units), self.recurrent_initializer)
-        self.bias = self.add_weight("bias", (2, 3 * units), self.bias_initializer) if self.use_bias else None
+        self.kernel = self.add_weight("kernel", (features, 3 * units), self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        self.recurrent_kernel = self.add_weight("recurrent_kernel", (units, 3 * units), self.recurrent_initializer,
+                                                regularizer=self.recurrent_regularizer,
+                                                constraint=self.recurrent_constraint)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight("bias", (2, 3 * units), self.bias_initializer,
+                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint)
 
     def call(self, inputs, states, training=False):
         """`inputs` (batch, features) is x_t, `states` is ``[h_{t-1}]``; returns ``h_t, [h_t]``."""
@@ -61,4 +75,10 @@ class GRUCell(Layer):
                 "recurrent_activation": activations.serialize(self.recurrent_activation), "use_bias": self.use_bias,
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer), "reset_after": True}
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint), "reset_after": True}

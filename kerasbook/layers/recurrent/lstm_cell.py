@@ -1,5 +1,5 @@
 """`LSTMCell`: one step of `LSTM`, its four gates written as algebra the tape differentiates."""
-from ... import activations, initializers
+from ... import activations, constraints, initializers, regularizers
 from ...engine.layer import Layer
 
 
@@ -18,7 +18,9 @@ class LSTMCell(Layer):
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
-                 unit_forget_bias=True, **kwargs):
+                 unit_forget_bias=True, kernel_regularizer=None, recurrent_regularizer=None,
+                 bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
+                 **kwargs):
         super().__init__(**kwargs)
         if not isinstance(units, int) or units <= 0:
             raise ValueError(f"LSTMCell '{self.name}': units must be a positive integer, received {units!r}.")
@@ -28,17 +30,27 @@ class LSTMCell(Layer):
         self.use_bias = use_bias
         self.kernel_initializer, self.recurrent_initializer = kernel_initializer, recurrent_initializer
         self.bias_initializer = bias_initializer
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.recurrent_constraint = constraints.get(recurrent_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.unit_forget_bias = unit_forget_bias
         self.state_size = [units, units]  # h and c
         self.output_size = units
 
     def build(self, input_shape):
         features, units = input_shape[-1], self.units
-        self.kernel = self.add_weight("kernel", (features, 4 * units), self.kernel_initializer)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (units, 4 * units), self.recurrent_initializer)
+        self.kernel = self.add_weight("kernel", (features, 4 * units), self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        self.recurrent_kernel = self.add_weight("recurrent_kernel", (units, 4 * units), self.recurrent_initializer,
+                                                regularizer=self.recurrent_regularizer,
+                                                constraint=self.recurrent_constraint)
         self.bias = None
         if self.use_bias:
-            self.bias = self.add_weight("bias", (4 * units,), self.bias_initializer)
+            self.bias = self.add_weight("bias", (4 * units,), self.bias_initializer,
+                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint)
             if self.unit_forget_bias:  # start by remembering: the forget gate's bias at 1
                 self.bias.data[units:2 * units] = 1
 
@@ -62,4 +74,10 @@ class LSTMCell(Layer):
                 "recurrent_activation": activations.serialize(self.recurrent_activation), "use_bias": self.use_bias,
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer), "unit_forget_bias": self.unit_forget_bias}
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint), "unit_forget_bias": self.unit_forget_bias}
