@@ -45,7 +45,7 @@ class Layer:
         super().__init_subclass__(**kwargs)
         cls._call_takes_training = "training" in inspect.signature(cls.call).parameters
         if "__init__" in cls.__dict__:
-            cls.__init__ = _taking_numpy_integers(cls.__dict__["__init__"])
+            cls.__init__ = filter_traceback(_taking_numpy_integers(cls.__dict__["__init__"]))
 
     def __setattr__(self, name, value):
         if isinstance(value, Layer) and value is not self and value not in self._sublayers:
