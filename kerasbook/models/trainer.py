@@ -268,7 +268,8 @@ class Trainer:
         batches = data_adapter.batch_stream(len(xs[0]), batch_size, shuffle)
         self.stop_training = False
         callback_list.on_train_begin()
-        for epoch in range(initial_epoch, epochs):
+        resumed_at, self._initial_epoch = getattr(self, "_initial_epoch", None), None  # set by BackupAndRestore
+        for epoch in range(resumed_at or initial_epoch, epochs):
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
             logs = {}
