@@ -1,4 +1,5 @@
-"""`LivePlot`: one display updated in place per epoch, a final PNG, nothing harmful outside Jupyter."""
+"""`LivePlot`: one display updated in place per epoch, a final PNG, nothing harmful outside Jupyter;
+every panel and the whole x axis from the start; one progress line under the plot."""
 import base64
 import warnings
 
@@ -8,7 +9,7 @@ import pytest
 import kerasbook
 from kerasbook import Sequential
 from kerasbook.backend import clear_session, set_random_seed
-from kerasbook.callbacks import LivePlot
+from kerasbook.callbacks import Callback, LivePlot
 from kerasbook.callbacks import live_plot as live_plot_module
 from kerasbook.layers import Dense, Input
 
@@ -69,7 +70,7 @@ def test_one_display_updated_every_epoch(notebook, data):
     assert plot.panels() == ["loss", "accuracy"]
     titles = [axes.get_title() for axes in plot.figure.axes]
     assert titles == ["loss", "accuracy"]
-    assert tuple(plot.figure.get_size_inches()) == (8.4, 3.0)  # grown from one panel to two
+    assert tuple(plot.figure.get_size_inches()) == (8.4, 3.0)
     labels = [line.get_label() for line in plot.figure.axes[0].get_lines()]
     assert labels == ["training", "validation"]
     assert len(plot.figure.axes[0].get_lines()[0].get_xdata()) == 4
@@ -135,3 +136,103 @@ def test_unknown_metric_warns_and_bad_smoothing_raises(notebook, data):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         model.fit(x, y, epochs=1, verbose=0, callbacks=[LivePlot(metrics="val_loss")])
+
+
+class Snapshots(Callback):
+    """Records the live plot's panels, size and x axes after its own hooks (it comes after it in the list)."""
+
+    def __init__(self, plot):
+        super().__init__()
+        self.plot, self.seen = plot, []
+
+    def snapshot(self, when):
+        figure = self.plot.figure
+        self.seen.append((when, [axes.get_title() for axes in figure.axes], tuple(figure.get_size_inches()),
+                          [axes.get_xlim() for axes in figure.axes],
+                          [list(axes.get_xticks()) for axes in figure.axes]))
+
+    def on_train_begin(self, logs=None):
+        self.snapshot("begin")
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.snapshot(epoch + 1)
+
+
+def test_every_panel_is_there_before_the_first_epoch_ends(notebook, data):
+    model, x, y = data
+    plot = LivePlot()
+    snapshots = Snapshots(plot)
+    model.fit(x, y, epochs=3, batch_size=16, validation_split=0.25, verbose=0, callbacks=[plot, snapshots])
+    for when, titles, size, _, _ in snapshots.seen:
+        assert titles == ["loss", "accuracy"], when
+        assert size == (8.4, 3.0), when
+
+
+def test_every_output_has_its_panel_from_the_start(notebook):
+    clear_session()
+    inputs = Input(shape=(3,))
+    model = kerasbook.Model(inputs, [Dense(1, name="a")(inputs), Dense(1, activation="sigmoid", name="b")(inputs)])
+    model.compile("sgd", ["mse", "binary_crossentropy"], metrics=[[], ["accuracy"]])
+    plot = LivePlot()
+    snapshots = Snapshots(plot)
+    x = numpy.ones((8, 3), "float32")
+    model.fit(x, [numpy.ones((8, 1)), numpy.zeros((8, 1))], epochs=1, verbose=0, callbacks=[plot, snapshots])
+    assert snapshots.seen[0][1] == ["loss", "a_loss", "b_loss", "b_accuracy"]
+
+
+def visible_ticks(limits, ticks):
+    return [tick for tick in ticks if limits[0] <= tick <= limits[1]]
+
+
+@pytest.mark.parametrize("smoothing, first", [(None, 1), (0.5, 0)])
+def test_x_axis_spans_the_whole_run_with_whole_epochs(notebook, data, smoothing, first):
+    model, x, y = data
+    plot = LivePlot(smoothing=smoothing)
+    snapshots = Snapshots(plot)
+    model.fit(x, y, epochs=5, batch_size=16, verbose=0, callbacks=[plot, snapshots])
+    for when, _, _, limits, ticks in snapshots.seen:
+        for (low, high), panel_ticks in zip(limits, ticks):
+            assert first - 0.5 < low <= first and 5 <= high < 5.5, (when, low, high)  # not 0.945…1.050
+            shown = visible_ticks((low, high), panel_ticks)
+            assert shown and all(float(tick).is_integer() for tick in shown), (when, shown)
+
+
+def test_one_epoch_run_has_one_whole_tick(notebook, data):
+    model, x, y = data
+    plot = LivePlot()
+    model.fit(x, y, epochs=1, verbose=0, callbacks=[plot])
+    axes = plot.figure.axes[0]
+    assert visible_ticks(axes.get_xlim(), axes.get_xticks()) == [1.0]
+
+
+class ZMQInteractiveShell:  # what in_notebook() looks for
+    pass
+
+
+@pytest.fixture
+def kernel(monkeypatch):
+    """A fake Jupyter kernel for the progress bar and the plot alike."""
+    import IPython
+    fake = FakeDisplay()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: ZMQInteractiveShell())
+    monkeypatch.setattr("IPython.display.display", fake)
+    return fake
+
+
+@pytest.mark.parametrize("verbose", [1, 2])
+def test_one_output_area_the_plot_and_one_progress_line(kernel, data, capsys, verbose):
+    model, x, y = data
+    model.fit(x, y, epochs=3, batch_size=16, validation_split=0.25, verbose=verbose, callbacks=[LivePlot()])
+    assert capsys.readouterr().out == ""  # no 'Epoch n/N' lines printed beside the plot
+    plot, progress = kernel.handles  # the plot first, then one progress line: nothing per epoch
+    assert {bundle["text/plain"] for bundle in plot.bundles} == {"<LivePlot: training curves>"}
+    final = progress.bundles[-1]["text/plain"]
+    assert final.startswith("Epoch 3/3 3/3 ") and " - loss: " in final and "ETA" not in final
+    assert len(progress.bundles) >= 3  # updated in place each epoch
+
+
+def test_without_a_live_plot_each_epoch_keeps_its_line(kernel, data, capsys):
+    model, x, y = data
+    model.fit(x, y, epochs=2, batch_size=16, verbose=2)
+    assert capsys.readouterr().out == "Epoch 1/2\nEpoch 2/2\n"
+    assert len(kernel.handles) == 2

@@ -54,6 +54,11 @@ class CallbackList:
         for callback in self.callbacks:
             callback.set_model(model)
             callback.set_params(params)
+        # A callback that draws every epoch itself (LivePlot) leaves the progress bar one line for the run.
+        if any(getattr(callback, "shows_every_epoch", False) for callback in self.callbacks):
+            for callback in self.callbacks:
+                if hasattr(callback, "one_line"):  # ProgbarLogger
+                    callback.one_line = True
 
     def on_train_begin(self, logs=None):
         for callback in self.callbacks:

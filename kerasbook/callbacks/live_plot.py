@@ -4,7 +4,9 @@ In Jupyter the picture is one display that is updated after every epoch
 (``display(…, display_id=True)``, then ``handle.update(…)``): no flicker, and the
 saved notebook keeps one static PNG of the final curves. The figure is a
 matplotlib `Figure` of its own, never pyplot's current figure, so it is neither
-shown twice nor mixed up with the user's plots.
+shown twice nor mixed up with the user's plots. Every panel is there from the
+start (the compiled loss and metrics are known before the first batch), and the
+x axis spans the whole run, so nothing moves while the curves grow.
 """
 import base64
 import io
@@ -24,11 +26,13 @@ class LivePlot(Callback):
         average with this weight in [0, 1) (0.9 is smooth, 0 is raw);
     figsize: (width, height) in inches; save_to: also write the final PNG there.
     Outside a notebook nothing is shown; `save_to` still writes the file after every epoch.
+    In a notebook the progress bar keeps one line under the plot for the whole run.
 
     Example:
         model.fit(x, y, epochs=20, validation_split=0.2, callbacks=[LivePlot(smoothing=0.9)])
     """
 
+    shows_every_epoch = True  # so the progress bar keeps one line under the plot (CallbackList)
     batch_redraw_interval = 2.0  # seconds between redraws inside an epoch (per-batch curve only)
     dpi = 80
 
@@ -42,18 +46,20 @@ class LivePlot(Callback):
         self.smoothing, self.figsize, self.save_to = smoothing, figsize, save_to
         self.figure = None
         self.handle = None
+        self.expected = []
 
     # --- collecting ---------------------------------------------------------
 
     def on_train_begin(self, logs=None):
         self.notebook = in_notebook()
         self.epochs, self.values = [], {}  # values: log name -> one value per epoch
+        self.expected = list(getattr(self.model, "metrics_names", None) or ["loss"])  # the panels to come
         self.batch_points = {}  # training metric -> [(fractional epoch, smoothed value)]
         self._previous_mean, self._smoothed = {}, {}
         self.handle, self.figure, self._warned = None, None, False
         self._last_draw = time.perf_counter()
         if self.notebook:
-            self._draw()  # an empty panel now, so the plot sits above the progress lines
+            self._draw()  # the empty panels now, so the plot sits above the progress line
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
@@ -92,9 +98,9 @@ class LivePlot(Callback):
     # --- drawing ------------------------------------------------------------
 
     def panels(self):
-        """The metric names that get a panel, loss first, in the order the logs list them."""
+        """The metric names that get a panel, loss first, in the order the model or the logs list them."""
         names = []
-        for name in self.values:
+        for name in [*self.expected, *self.values]:
             base = name[4:] if name.startswith("val_") else name
             if base not in names and (self.metrics is None or base in self.metrics):
                 names.append(base)
@@ -123,9 +129,11 @@ class LivePlot(Callback):
         if self.figure is None:
             self.figure = Figure(figsize=size, dpi=self.dpi, layout="constrained")
         self.figure.clear()
-        self.figure.set_size_inches(size)  # the panels appear with the first epoch's logs
+        self.figure.set_size_inches(size)  # a metric only a custom train_step logs adds a panel late
+        first, last = self.x_limits()
         for index, name in enumerate(panels):
             axes = self.figure.add_subplot(rows, columns, index + 1)
+            axes.set_xlim(first, last)
             if name in self.batch_points:
                 xs, ys = zip(*self.batch_points[name])
                 axes.plot(xs, ys, color="#1e88e5", alpha=0.35, linewidth=1, label="training (per batch)")
@@ -136,12 +144,20 @@ class LivePlot(Callback):
                     axes.plot(xs, ys, "o-", color=color, markersize=3, linewidth=1.5, label=label)
             axes.set_title(name, fontsize=10)
             axes.set_xlabel("epoch", fontsize=9)
-            axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+            axes.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
             axes.tick_params(labelsize=8)
             axes.grid(alpha=0.3)
             if axes.get_legend_handles_labels()[0]:
                 axes.legend(fontsize=8)
         return self.figure
+
+    def x_limits(self):
+        """The x axis for the whole run: epochs 1 to `epochs` (0 to `epochs` with the per-batch curve,
+        whose first epoch lies between 0 and 1), with a small margin so the end dots are whole."""
+        epochs = max(self.params.get("epochs") or 1, 1)
+        first = 0 if self.smoothing is not None else 1
+        margin = 0.5 if epochs == first else 0.03 * (epochs - first)
+        return first - margin, epochs + margin
 
     def _draw(self):
         self._last_draw = time.perf_counter()

@@ -45,16 +45,18 @@ class Progbar:
     """Shows ``step/steps ━━━━━━━─────── ETA - loss: … - accuracy: …``.
 
     `verbose=1` redraws the line as steps finish; `verbose=2` prints one line at the end.
+    `prefix` goes before the line (``'Epoch 3/10 '``); in a notebook, `handle` is the display
+    of an earlier bar to update instead of showing a new one (one line for a whole run).
     """
 
     width = 20
     interval = 0.1  # seconds between redraws, so fast epochs are not slowed down by printing
 
-    def __init__(self, target, verbose=1):
-        self.target, self.verbose = target, verbose
+    def __init__(self, target, verbose=1, prefix="", handle=None):
+        self.target, self.verbose, self.prefix = target, verbose, prefix
         self.start = time.perf_counter()
         self.last_draw = 0.0
-        self.handle = None
+        self.handle = handle
         self.drawn_length = 0
         self.notebook = in_notebook()
         self.done_character, self.todo_character = ("━", "─") if self.notebook else bar_characters(sys.stdout)
@@ -66,7 +68,7 @@ class Progbar:
         if not finalize and now - self.last_draw < self.interval:
             return
         self.last_draw = now
-        self._draw(self._line(step, logs or {}, now, finalize), finalize)
+        self._draw(self.prefix + self._line(step, logs or {}, now, finalize), finalize)
 
     def _line(self, step, logs, now, finalize):
         elapsed = now - self.start

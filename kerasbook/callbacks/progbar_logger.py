@@ -1,19 +1,31 @@
 """Print Keras-style progress during fit, evaluate and predict."""
 from .callback import Callback
-from .progbar import Progbar
+from .progbar import Progbar, in_notebook
 
 
 class ProgbarLogger(Callback):
-    """`verbose=1`: a redrawn progress line per epoch; `2`: one line per epoch; `0`: silence."""
+    """`verbose=1`: a redrawn progress line per epoch; `2`: one line per epoch; `0`: silence.
 
-    def __init__(self, verbose=1):
+    `one_line=True` (set by `fit` when a `LivePlot` shows every epoch): in a notebook, one
+    line for the whole run, ``Epoch 3/10 15/15 ━━━━ … - loss: …``, updated in place under the plot.
+    """
+
+    def __init__(self, verbose=1, one_line=False):
         super().__init__()
-        self.verbose = verbose
+        self.verbose, self.one_line = verbose, one_line
+        self.progbar = None
+
+    def on_train_begin(self, logs=None):
         self.progbar = None
 
     def on_epoch_begin(self, epoch, logs=None):
+        header = f"Epoch {epoch + 1}/{self.params['epochs']}"
+        if self.one_line and in_notebook():
+            handle = self.progbar.handle if self.progbar else None
+            self.progbar = Progbar(self.params["steps"], self.verbose, prefix=header + " ", handle=handle)
+            return
         if self.verbose:
-            print(f"Epoch {epoch + 1}/{self.params['epochs']}")
+            print(header)
         self.progbar = Progbar(self.params["steps"], self.verbose)
 
     def on_train_batch_end(self, batch, logs=None):
