@@ -84,13 +84,17 @@ def test_a_cell_that_fails_on_purpose_says_so_in_its_tag_not_in_its_code(name):
     assert not marked, f"{name}, cells {marked}: move {tool.RAISES!r} into the {RAISES!r} tag; {RERUN}"
 
 
+def cell_output_texts(cell):
+    for output in cell.get("outputs", []):
+        yield from output.get("traceback", [])
+        yield from (output.get(key, "") for key in ("text", "evalue"))
+        yield from (value for kind, value in output.get("data", {}).items()
+                    if kind.startswith("text/") and isinstance(value, str))
+
+
 def output_texts(notebook):
     for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            yield from output.get("traceback", [])
-            yield from (output.get(key, "") for key in ("text", "evalue"))
-            yield from (value for kind, value in output.get("data", {}).items()
-                        if kind.startswith("text/") and isinstance(value, str))
+        yield from cell_output_texts(cell)
 
 
 @pytest.mark.parametrize("name", sorted(NOTEBOOKS))
@@ -98,6 +102,14 @@ def test_saved_outputs_name_no_folder_of_the_machine_that_ran_them(name):
     found = sorted({path for text in output_texts(NOTEBOOKS[name])
                     for path in ABSOLUTE_PATH.findall(COLOURS.sub("", text))})
     assert not found, f"{name}: saved outputs name the folders {found}; {RERUN}"
+
+
+@pytest.mark.parametrize("name", sorted(NOTEBOOKS))
+def test_no_cell_shows_the_history_objects_repr(name):
+    """A cell ending in a bare `model.fit(...)` shows `<…History at 0x…>`; it is `history = model.fit(...)`."""
+    found = [index for index, cell in enumerate(NOTEBOOKS[name].cells)
+             if any("History at 0x" in text for text in cell_output_texts(cell))]
+    assert not found, f"{name}, cells {found} show a History object's repr: assign what fit returns; {RERUN}"
 
 
 def test_the_tool_turns_the_visible_marker_into_the_tag():
