@@ -76,8 +76,13 @@ def test_the_filtered_traceback_holds_no_kerasbook_frame_and_the_full_one_does(f
 
 
 class Broken(Layer):
+    """Declares its output shape, so the mistake in `call` shows when the model runs, not when it is built."""
+
     def call(self, inputs):
         return inputs.undefined_method()
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
 
 
 def test_the_users_own_frames_inside_a_kerasbook_call_stay(filtering):

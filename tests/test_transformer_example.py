@@ -6,7 +6,6 @@ data are random tokens. Keras 3.15.1's summary of this model, at these sizes,
 counts 7,040 + 10,656 + 660 + 42 = 18,398 parameters before any training.
 """
 import numpy as np
-import pytest
 
 import kerasbook as keras
 from kerasbook import ops
@@ -109,10 +108,6 @@ def test_the_transformer_block_trains_with_fit_in_a_functional_model():
     assert all(not np.array_equal(a, w.numpy()) for a, w in zip(before, block.trainable_weights))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine: a subclassed layer without compute_output_shape gets its input's shape on a symbolic call "
-    "(Keras 3 runs its call to find the output), so TokenAndPositionEmbedding gives (None, maxlen) instead of "
-    "(None, maxlen, embed_dim), GlobalAveragePooling1D refuses it, and no sub-layer is built before fit"))
 def test_the_example_model_builds_compiles_and_fits_as_written():
     inputs = layers.Input(shape=(maxlen,))
     embedding_layer = TokenAndPositionEmbedding(maxlen, vocab_size, embed_dim)
@@ -139,9 +134,6 @@ def test_the_example_model_builds_compiles_and_fits_as_written():
     assert np.isfinite(history.history["loss"]).all() and len(history.history["val_accuracy"]) == 2
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine: `training` does not reach layers called inside a call() that takes no `training` argument "
-    "(Keras 3 passes it on through its call context), so the block's Dropout layers never drop in fit"))
 def test_dropout_inside_the_block_drops_while_training():
     block = TransformerBlock(embed_dim, num_heads, ff_dim, rate=0.5)
     x = np.random.default_rng(2).normal(size=(2, maxlen, embed_dim)).astype("float32")

@@ -5,6 +5,9 @@ sees an input, so a user never has to say how big the input is more than once.
 Called on arrays or tensors it computes (`call`); called on symbolic
 `KerasTensor`s it only infers shapes (`compute_output_shape`) and records a
 `Node`, which is how functional models are drawn up before any data exists.
+A layer that does not write `compute_output_shape` (most subclassed layers)
+has its `call` run on placeholder arrays instead, as Keras 3's
+`compute_output_spec` does; that run also builds the sub-layers it calls.
 """
 import functools
 import inspect
@@ -20,6 +23,7 @@ from ..ops.tensor import Tensor, Variable, as_tensor
 from .input_spec import check_input_compatibility
 from .keras_tensor import KerasTensor, flatten, is_symbolic, map_structure
 from .node import Node
+from .output_inference import infer_output
 
 
 class Layer:
@@ -39,6 +43,7 @@ class Layer:
         self._build_input_shape = None
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self._losses = []  # this layer's activity penalties (and `add_loss`'s) from the last call
+        self._metric_values = []  # (name, scalar tensor) pairs `add_metric` reported in the last call
         self._batch_input_shape = _batch_input_shape(input_shape, input_dim, batch_size, batch_input_shape)
 
     def __init_subclass__(cls, **kwargs):
@@ -62,8 +67,12 @@ class Layer:
         return inputs
 
     def compute_output_shape(self, input_shape):
-        """The output shape for an input shape (``None`` marks an unknown size)."""
-        return input_shape
+        """The output shape for an input shape (``None`` marks an unknown size).
+
+        Not overridden, it runs `call` on placeholder arrays of that shape and
+        reads the shape of what comes out (Keras 3's `compute_output_spec`).
+        """
+        return self._run_on_placeholders(input_shape)
 
     def get_config(self):
         """The arguments that rebuild this layer (not its weights), as Keras 3 writes them."""
@@ -97,9 +106,11 @@ class Layer:
             return self._call_symbolic(inputs, kwargs)
         inputs = map_structure(_to_tensor, inputs)
         self._check_and_build(map_structure(lambda t: tuple(t.shape), inputs))
+        if training is None:
+            training = _CallContext.training()
         if self._call_takes_training:
             kwargs["training"] = bool(training)
-        with _CallContext(self):
+        with _CallContext(self, training):
             outputs = self.call(inputs, **kwargs)
             if self.activity_regularizer is not None:
                 self._add_activity_losses(outputs)
@@ -108,13 +119,36 @@ class Layer:
     def _call_symbolic(self, inputs, kwargs):
         input_shapes = map_structure(lambda t: t.shape, inputs)
         self._check_and_build(input_shapes)
-        output_shapes = self.compute_output_shape(input_shapes)
+        if type(self).compute_output_shape is Layer.compute_output_shape:
+            dtypes = [tensor.dtype for tensor in flatten(inputs)]
+            output_shapes = self._run_on_placeholders(input_shapes, dtypes, kwargs)
+        else:
+            output_shapes = self.compute_output_shape(input_shapes)
         if isinstance(output_shapes, list):
             outputs = [KerasTensor(shape, self.output_dtype, name=self.name) for shape in output_shapes]
         else:
             outputs = KerasTensor(output_shapes, self.output_dtype, name=self.name)
         Node(self, inputs, outputs, kwargs)
         return outputs
+
+    def _run_on_placeholders(self, input_shapes, dtypes=None, kwargs=None):
+        """The output shape(s) of `call` run on arrays of ones, in inference mode; the run leaves no losses."""
+        kwargs = {key: value for key, value in (kwargs or {}).items() if not is_symbolic(value)}
+        if self._call_takes_training:
+            kwargs["training"] = False
+
+        def call(inputs):
+            with _CallContext(self, training=False):
+                return self.call(inputs, **kwargs)
+
+        try:
+            shapes, _ = infer_output(call, _as_list_of_shapes(input_shapes), dtypes,
+                                     f"{type(self).__name__} '{self.name}'")
+        finally:
+            for layer in self._all_layers():
+                layer._losses.clear()
+                layer._metric_values.clear()
+        return shapes
 
     @property
     def output_dtype(self):
@@ -151,8 +185,31 @@ class Layer:
     # --- losses: the regularization penalties ----------------------------------
 
     def add_loss(self, loss):
-        """From `call`: add a scalar tensor to the losses that training adds to the model's loss."""
+        """From `call`: add a scalar tensor to the losses that training adds to the model's loss.
+
+        Example:
+            def call(self, inputs):
+                self.add_loss(1e-3 * ops.sum(ops.square(inputs)))
+                return inputs
+        """
         self._losses.append(loss)
+
+    def add_metric(self, value, name=None, aggregation="mean"):
+        """From `call`: report a scalar under `name` in `fit`'s logs, averaged over the epoch (Keras 2's).
+
+        Example:
+            self.add_metric(kl_loss, name='kl_loss')    # logs gain 'kl_loss' (and 'val_kl_loss')
+        """
+        if not name:
+            raise ValueError(f"Layer '{self.name}': add_metric needs a `name`, the key the logs show it under.")
+        if aggregation not in ("mean", None):
+            raise ValueError(f"Layer '{self.name}': add_metric averages its values (aggregation='mean'); "
+                             f"received aggregation={aggregation!r}.")
+        self._metric_values.append((name, value))
+
+    def _added_metrics(self):
+        """``[(name, scalar tensor)]``: what `add_metric` reported in the last call, here and in every sub-layer."""
+        return [pair for layer in self._all_layers() for pair in layer._metric_values]
 
     @property
     def losses(self):
@@ -292,22 +349,34 @@ def _node_inputs(node):
 
 
 class _CallContext:
-    """Keras 3's call context: the outermost layer call first clears the losses the last call left.
+    """Keras 3's call context: the outermost layer call clears the losses; `training` reaches inner calls.
 
     A model's call clears every layer's activity losses once; the layers it
-    calls, and a layer called twice within it, then add to them.
+    calls, and a layer called twice within it, then add to them. A layer called
+    inside another's `call` without a `training` argument gets the outer
+    call's, so a subclassed layer whose `call` takes no `training` still has
+    its Dropout drop during `fit`.
     """
 
-    _open = []  # the layers whose call is running, outermost first
+    _open = []  # (layer, training) of each call that is running, outermost first
 
-    def __init__(self, layer):
-        self.layer = layer
+    def __init__(self, layer, training=None):
+        self.layer, self.training_flag = layer, training
+
+    @classmethod
+    def training(cls):
+        """The `training` of the innermost running call that has one, else None."""
+        for _, training in reversed(cls._open):
+            if training is not None:
+                return training
+        return None
 
     def __enter__(self):
         if not self._open:
             for layer in self.layer._all_layers():
                 layer._losses.clear()
-        self._open.append(self.layer)
+                layer._metric_values.clear()
+        self._open.append((self.layer, self.training_flag))
 
     def __exit__(self, *error):
         self._open.pop()
@@ -341,6 +410,13 @@ def _unique(variables):
 
 def _to_tensor(value):
     return value if isinstance(value, Tensor) else as_tensor(value)
+
+
+def _as_list_of_shapes(shapes):
+    """A tuple of shapes (a layer called on a tuple of tensors) as a list, which marks several inputs."""
+    if isinstance(shapes, tuple) and shapes and all(isinstance(item, tuple) for item in shapes):
+        return list(shapes)
+    return shapes
 
 
 def _as_shapes(shape):

@@ -8,7 +8,7 @@ import json
 from ..engine.graph import map_graph
 from ..engine.input_layer import InputLayer
 from ..engine.input_spec import shapes_compatible
-from ..engine.keras_tensor import KerasTensor, flatten, map_structure
+from ..engine.keras_tensor import KerasTensor, flatten, is_symbolic, map_structure
 from ..engine.layer import Layer
 from ..runtime.naming import unique_name
 from .. import saving
@@ -30,6 +30,9 @@ class Model(Trainer, Layer):
         outputs = Dense(10, activation='softmax')(x)
         model = Model(inputs=inputs, outputs=outputs)
     """
+
+    _graph_losses = ()  # scalar KerasTensors given to add_loss: computed with the outputs at every call
+    _graph_metrics = ()  # (name, KerasTensor) pairs given to add_metric
 
     @property
     def type_name(self):
@@ -56,6 +59,9 @@ class Model(Trainer, Layer):
         self.inputs, self.outputs = flatten(inputs), flatten(outputs)
         self._nodes, self._layers = nodes, layers
         self._sublayers = [layer for layer in self._layers if layer is not self]
+        self._loss_nodes = self._nodes
+        if self._graph_losses or self._graph_metrics:
+            self._map_loss_nodes()
         self.built = True
 
     # --- the graph as the user sees it -----------------------------------------
@@ -128,12 +134,20 @@ class Model(Trainer, Layer):
 
     def call(self, inputs, training=False):
         values = self.run_graph(self._flatten_inputs(inputs), training)
+        for loss in self._graph_losses:
+            Layer.add_loss(self, values[id(loss)])
+        for name, value in self._graph_metrics:
+            Layer.add_metric(self, values[id(value)], name)
         return self._pack_outputs([values[id(symbolic)] for symbolic in self.outputs])
 
     def run_graph(self, tensors, training=False):
-        """Run every node in order; returns each symbolic tensor's value, keyed by its id."""
+        """Run every node in order; returns each symbolic tensor's value, keyed by its id.
+
+        The nodes include those that compute the losses and metrics given to
+        `add_loss` and `add_metric` as symbolic tensors.
+        """
         values = {id(symbolic): tensor for symbolic, tensor in zip(self.inputs, tensors)}
-        for node in self._nodes:
+        for node in self._loss_nodes:
             if node.is_input or id(node.output_tensors[0]) in values:
                 continue
             arguments = map_structure(lambda symbolic: values[id(symbolic)], node.inputs)
@@ -189,6 +203,47 @@ class Model(Trainer, Layer):
 
     def build(self, input_shape):
         """A graph model is built when it is made."""
+
+    # --- losses and metrics built from the graph's symbolic tensors (Keras 2's) ---
+
+    def add_loss(self, loss):
+        """Add a loss: a scalar tensor from `call`, or a scalar built from this model's symbolic tensors.
+
+        A symbolic loss becomes part of the graph: it is computed from the
+        inputs at every step and added to the compiled loss, so a model whose
+        whole loss comes from `add_loss` compiles without `loss=` and trains
+        with `fit(x)`.
+
+        Example (the variational autoencoder of the Keras examples):
+            kl_loss = -0.5 * K.sum(1 + z_log_var - K.square(z_mean) - K.exp(z_log_var), axis=-1)
+            vae.add_loss(K.mean(reconstruction_loss + kl_loss))
+            vae.compile(optimizer='adam')
+            vae.fit(x_train, epochs=50, batch_size=128, validation_data=(x_test, None))
+        """
+        if not is_symbolic(loss):
+            return Layer.add_loss(self, loss)
+        self._check_scalar(loss, "add_loss")
+        self._graph_losses = self._graph_losses + (loss,)
+        self._map_loss_nodes()
+
+    def add_metric(self, value, name=None, aggregation="mean"):
+        """Report a scalar in `fit`'s logs under `name`: from `call`, or built from this model's symbolic tensors."""
+        if not is_symbolic(value):
+            return Layer.add_metric(self, value, name, aggregation)
+        Layer.add_metric(self, value, name, aggregation)  # checks the name and aggregation
+        self._metric_values.pop()
+        self._check_scalar(value, "add_metric")
+        self._graph_metrics = self._graph_metrics + ((name, value),)
+        self._map_loss_nodes()
+
+    def _check_scalar(self, tensor, method):
+        if tensor.shape != ():
+            raise ValueError(f"Model '{self.name}': {method} expects a scalar, received a symbolic tensor of shape "
+                             f"{tensor.shape}. Reduce it first, e.g. K.mean(loss).")
+
+    def _map_loss_nodes(self):
+        extra = list(self._graph_losses) + [value for _, value in self._graph_metrics]
+        self._loss_nodes, _ = map_graph(self.inputs, self.outputs + extra)
 
     # --- saving: Keras 3's config and files ---------------------------------------
 

@@ -39,6 +39,7 @@ class Trainer:
         self._loss_tracker = Mean("loss")
         self._output_loss_trackers = []
         self._compiled_metrics = []  # (metric, output index), built from the first data
+        self._added_metric_trackers = {}  # name -> Mean of what `add_metric` reports
 
     @filter_traceback
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, **kwargs):
@@ -100,9 +101,11 @@ class Trainer:
 
         Each sample's loss is first multiplied by its sample weight. With several
         outputs, each output's loss is also tracked as '<output>_loss', before its
-        loss weight, as Keras 3 reports it.
+        loss weight, as Keras 3 reports it. Then the model's `losses` are added:
+        `add_loss`'s terms and the regularizers' penalties, as Keras 3 adds them.
         """
-        if not any(self.loss_functions):
+        penalties = self.losses
+        if not any(self.loss_functions) and not penalties:
             raise ValueError(f"Model '{self.name}' has no loss to compute: give compile() a loss, e.g. "
                              f"model.compile(optimizer='rmsprop', loss='mse'), or compute one in your train_step.")
         targets, outputs = _as_list(y), _as_list(y_pred)
@@ -120,8 +123,8 @@ class Trainer:
             if tracker is not None:
                 tracker.update_state(float(value.data), len(target))
             total = value * loss_weight if total is None else total + value * loss_weight
-        for penalty in self.losses:  # the regularizers' penalties: Keras 3 adds them to the loss
-            total = total + penalty
+        for penalty in penalties:
+            total = penalty if total is None else total + penalty
         return total
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
@@ -129,6 +132,11 @@ class Trainer:
         targets, outputs = _as_list(y), _as_list(y_pred)
         for metric, index in self._compiled_metrics or []:
             metric.update_state(targets[index], Tensor(outputs[index].data))
+        for name, value in self._added_metrics():
+            if name not in self._added_metric_trackers:
+                self._added_metric_trackers[name] = Mean(name)
+            self._added_metric_trackers[name].update_state(float(to_numpy(getattr(value, "data", value))),
+                                                           _batch_size(x))
         return self.get_metrics_result()
 
     def get_metrics_result(self):
@@ -137,9 +145,10 @@ class Trainer:
 
     @property
     def metrics(self):
-        """The loss trackers and compiled metrics: what `fit` resets each epoch and reports."""
+        """The loss trackers, compiled metrics and `add_metric`'s: what `fit` resets each epoch and reports."""
         return ([self._loss_tracker] + self._output_loss_trackers
-                + [metric for metric, _ in self._compiled_metrics or []])
+                + [metric for metric, _ in self._compiled_metrics or []]
+                + list(self._added_metric_trackers.values()))
 
     @property
     def metrics_names(self):
@@ -193,8 +202,10 @@ class Trainer:
         `role` ('validation ') says in messages which data is meant.
         """
         self._require_compiled()
-        if y is None:
+        if y is None and any(self.loss_functions):
             raise ValueError(f"Model '{self.name}' needs targets `y` to train or evaluate.")
+        if y is None:
+            return self._prepare_without_targets(x, role)
         xs = self._input_arrays(x)
         ys = data_adapter.to_arrays(y, self.output_names, self.name, "target")
         data_adapter.check_cardinality(xs, ys)
@@ -209,6 +220,15 @@ class Trainer:
             self._build_metrics(ys)
         ws = sample_weights.resolve(sample_weight, class_weight, ys, self.output_names, self.name)
         return xs, ys, ws
+
+    def _prepare_without_targets(self, x, role=""):
+        """Inputs alone, for a model whose loss comes from `add_loss` (``fit(x)``, ``validation_data=(x, None)``)."""
+        xs = self._input_arrays(x)
+        data_adapter.check_cardinality(xs)
+        data_adapter.check_not_empty(xs, self.name, role)
+        data_adapter.check_finite(xs, self._data_input_names(x), self.name, role + "input")
+        nothing = [None] * len(self.outputs)
+        return self._checked_inputs(xs), nothing, nothing
 
     def _build_metrics(self, ys):
         output_shapes = [tensor.shape for tensor in self.outputs]

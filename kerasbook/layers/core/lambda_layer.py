@@ -3,7 +3,8 @@ import inspect
 
 from ...engine.keras_tensor import flatten, is_symbolic
 from ...engine.layer import Layer
-from .operation_layer import from_config, infer_output, to_config
+from ...engine.output_inference import infer_output
+from .operation_layer import from_config, to_config
 
 
 class Lambda(Layer):
