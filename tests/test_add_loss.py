@@ -185,3 +185,18 @@ def test_the_variational_autoencoder_of_the_keras_examples_trains_as_written():
     z_mean_test = encoder.predict(x_test, batch_size=batch_size, verbose=0)[0]
     assert z_mean_test.shape == (len(x_test), latent_dim)
     assert decoder.predict(z_mean_test[:5], verbose=0).shape == (5, original_dim)
+
+
+def test_a_nested_model_brings_its_symbolic_loss_into_the_outer_models_loss():
+    inputs = Input(shape=(4,))
+    hidden = Dense(3)(inputs)
+    inner = Model(inputs, Dense(2)(hidden))
+    inner.add_loss(K.mean(K.square(hidden)))
+    outer_inputs = Input(shape=(4,))
+    outer = Model(outer_inputs, Dense(1)(inner(outer_inputs)))
+    outer.compile(optimizer="sgd", loss="mse")
+    x, y = np.ones((4, 4), dtype="float32"), np.ones((4, 1), dtype="float32")
+    loss = outer.evaluate(x, y, verbose=0)
+    h = inner.layers[1](x).numpy()
+    np.testing.assert_allclose(loss, np.mean((outer.predict(x, verbose=0) - y) ** 2) + np.mean(h ** 2), rtol=1e-5)
+    assert len(outer.losses) == 1

@@ -133,3 +133,13 @@ def test_fit_drops_inside_a_subclassed_block_and_predict_does_not():
     seen.clear()
     model.predict(np.ones((2, 50)), verbose=0)
     assert seen and True not in seen
+
+
+def test_a_sequential_model_with_a_subclassed_layer_summarises_before_any_data():
+    class Squares(layers.Layer):
+        def call(self, x):
+            return ops.concatenate([x, x * x], axis=-1)
+
+    model = keras.Sequential([layers.Input(shape=(3,)), Squares(), layers.Dense(2)])
+    assert model.output_shape == (None, 2)
+    assert model.count_params() == 6 * 2 + 2
