@@ -200,3 +200,15 @@ def test_a_nested_model_brings_its_symbolic_loss_into_the_outer_models_loss():
     h = inner.layers[1](x).numpy()
     np.testing.assert_allclose(loss, np.mean((outer.predict(x, verbose=0) - y) ** 2) + np.mean(h ** 2), rtol=1e-5)
     assert len(outer.losses) == 1
+
+
+def test_an_add_loss_model_trains_with_validation_split_and_train_on_batch_without_y():
+    x, _ = data(40)
+    inputs = Input(shape=(4,))
+    outputs = Dense(4)(inputs)
+    model = Model(inputs, outputs)
+    model.add_loss(K.mean(K.square(outputs - inputs)))
+    model.compile(optimizer="adam")
+    history = model.fit(x, validation_split=0.25, epochs=2, verbose=0)
+    assert len(history.history["val_loss"]) == 2
+    assert np.isfinite(model.train_on_batch(x[:4], None))
