@@ -11,6 +11,7 @@ import os
 import pathlib
 import re
 import site
+import subprocess
 
 import nbformat
 import pytest
@@ -110,6 +111,26 @@ def test_no_cell_shows_the_history_objects_repr(name):
     found = [index for index, cell in enumerate(NOTEBOOKS[name].cells)
              if any("History at 0x" in text for text in cell_output_texts(cell))]
     assert not found, f"{name}, cells {found} show a History object's repr: assign what fit returns; {RERUN}"
+
+
+def test_the_notebooks_folder_holds_only_notebooks():
+    """What a student's file browser shows: no test configuration (conftest.py and the sanitize file are elsewhere)."""
+    tracked = subprocess.run(["git", "ls-files", "notebooks"], cwd=ROOT, capture_output=True, text=True)
+    if tracked.returncode:
+        pytest.skip("not a git checkout")
+    others = [path for path in tracked.stdout.split() if not path.endswith(".ipynb")]
+    assert not others, f"notebooks/ should hold only the notebooks (and their data), found {others}"
+
+
+def test_the_tool_runs_a_notebook_in_a_scratch_folder(tmp_path):
+    """The pictures a notebook writes (plot_model's to_file) land neither beside it nor in notebooks/."""
+    path = tmp_path / "writes.ipynb"
+    cell = nbformat.v4.new_code_cell("open('written_by_the_notebook.png', 'w').close()")
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    tool.execute(path, timeout=120)
+    assert nbformat.read(path, as_version=4).cells[0].execution_count == 1
+    assert not (tmp_path / "written_by_the_notebook.png").exists()
+    assert not (tool.NOTEBOOKS / "written_by_the_notebook.png").exists()
 
 
 def test_the_tool_turns_the_visible_marker_into_the_tag():

@@ -5,8 +5,9 @@ Run it after changing a notebook or anything under `kerasbook/`:
     python tools/execute_notebooks.py                 # every notebook in notebooks/
     python tools/execute_notebooks.py 03_convnets     # only those whose name contains a pattern
 
-Each notebook runs top to bottom in a fresh kernel of this Python (cwd = notebooks/),
-its outputs are saved, and `metadata.kerasbook.source_hash` records which library
+Each notebook runs top to bottom in a fresh kernel of this Python, in a scratch folder
+(so the pictures its code writes, `plot_model(model, to_file='model.png')`, stay out of
+notebooks/; `conftest.py` does the same for nbval), its outputs are saved, and `metadata.kerasbook.source_hash` records which library
 source produced them. `tests/test_notebooks.py` fails when that hash is stale, and
 nbval re-runs every notebook and compares its outputs with the saved ones.
 Cells that show an error on purpose carry the `raises-exception` cell tag (View >
@@ -21,6 +22,7 @@ import pathlib
 import site
 import sys
 import sysconfig
+import tempfile
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -96,8 +98,9 @@ def execute(path, timeout=600):
     notebook = nbformat.read(path, as_version=4)
     tag_raising_cells(notebook)
     start = time.perf_counter()
-    NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    with tempfile.TemporaryDirectory(prefix="kerasbook-notebooks-") as scratch:  # the kernel's cwd
+        NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                       resources={"metadata": {"path": scratch}}).execute()
     seconds = time.perf_counter() - start
     without_machine_paths(notebook)
     notebook.metadata["kerasbook"] = {"source_hash": source_hash()}
@@ -112,7 +115,7 @@ def quiet_blas():
 
     kerasbook's matrices are small: on a busy 2-core machine OpenBLAS's threads spin
     waiting for each other and a notebook runs up to 10 times slower. One thread gives
-    the same numbers and steady timings. `notebooks/conftest.py` does the same for nbval.
+    the same numbers and steady timings. `conftest.py` (at the root) does the same for nbval.
     """
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, "1")
