@@ -6,6 +6,8 @@ every layer is called on the previous one's output, so shapes are checked and
 weights exist straight away. A build that fails (data of the wrong shape) is
 undone, so the model builds afresh from the next data.
 """
+import warnings
+
 from ..engine.input_layer import InputLayer
 from ..engine.keras_tensor import KerasTensor
 from ..engine.layer import Layer
@@ -193,6 +195,29 @@ class Sequential(Model):
         if not self.built:
             raise self._not_built("weights")
         return super().count_params()
+
+    # --- Keras 2's Sequential methods, removed in Keras 3 but called by the classic scripts ---
+
+    def predict_proba(self, x, batch_size=32, verbose=0):
+        """Keras 2's `predict_proba`: `predict`, with a warning if the outputs are not probabilities."""
+        probabilities = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if probabilities.min() < 0.0 or probabilities.max() > 1.0:
+            warnings.warn(f"Sequential '{self.name}' returns values outside [0, 1]: its last layer might not "
+                          f"make probabilities (as softmax or sigmoid would).", stacklevel=2)
+        return probabilities
+
+    def predict_classes(self, x, batch_size=32, verbose=0):
+        """Keras 2's `predict_classes`: the argmax of each prediction, or `> 0.5` for one sigmoid unit.
+
+        With one output unit the classes keep its axis, shape ``(n, 1)``, as in Keras 2.
+
+        Example:
+            labels = model.predict_classes(x_test)   # same as predict(x_test).argmax(axis=-1)
+        """
+        probabilities = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if probabilities.shape[-1] > 1:
+            return probabilities.argmax(axis=-1)
+        return (probabilities > 0.5).astype("int32")
 
 
 def _saved_state(layers):

@@ -12,6 +12,7 @@ Nothing a user passes can leave a model half-changed: `compile` checks every
 argument before it installs any, and the loops check their arguments and all
 the data (shapes, counts, NaNs, embedding indices) before the first step.
 """
+import itertools
 import math
 
 import numpy
@@ -24,7 +25,7 @@ from ..metrics import Mean, MeanMetricWrapper
 from ..ops import GradientTape, Tensor
 from ..runtime.array_module import to_device, to_numpy
 from ..runtime.traceback_filtering import filter_traceback
-from . import compile_utils, data_adapter, sample_weights
+from . import compile_utils, data_adapter, generator_adapter, sample_weights
 from .data_adapter import pack_x_y_sample_weight, unpack_x_y_sample_weight
 
 _COMPILE_EXTRAS = ("run_eagerly", "jit_compile", "steps_per_execution", "weighted_metrics", "auto_scale_loss")
@@ -254,7 +255,7 @@ class Trainer:
     @filter_traceback
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None, sample_weight=None,
-            initial_epoch=0, steps_per_epoch=None, validation_batch_size=None, live=False):
+            initial_epoch=0, steps_per_epoch=None, validation_steps=None, validation_batch_size=None, live=False):
         """Train for `epochs` passes over the data; returns a `History`.
 
         ``live=True`` adds a `LivePlot`: the loss and metric curves redrawn each epoch.
@@ -262,6 +263,9 @@ class Trainer:
         {class: weight}) make some samples count more in the loss.
         `steps_per_epoch` makes an epoch that many batches instead of one pass:
         the data cycles, each epoch going on where the last one stopped.
+        `x` may be a generator or a `Sequence` of batches ``(x, y)`` or
+        ``(x, y, sample_weight)``; a generator needs `steps_per_epoch`.
+        `validation_data` may be one too, read for `validation_steps` batches.
         """
         batch_size = _batch_size_argument(batch_size)
         epochs = data_adapter.check_count(epochs, "epochs", minimum=0)
@@ -272,37 +276,62 @@ class Trainer:
         if steps_per_epoch is not None:
             steps_per_epoch = data_adapter.check_count(steps_per_epoch, "steps_per_epoch")
         validation_batch_size = _batch_size_argument(validation_batch_size, batch_size, "validation_batch_size")
-        xs, ys, ws = self._prepare(x, y, sample_weight, class_weight)
-        if validation_data is not None:
-            validation = self._prepare(*_unpack_validation(validation_data), role="validation ")
-        elif validation_split:
-            (xs, ys, ws), validation = data_adapter.split_validation((xs, ys, ws), validation_split)
+        if validation_steps is not None:
+            validation_steps = data_adapter.check_count(validation_steps, "validation_steps")
+        if generator_adapter.is_batch_source(x):
+            _refuse_beside_a_generator(y=y, sample_weight=sample_weight, validation_split=validation_split)
+            source = generator_adapter.BatchSource(x, steps_per_epoch, "steps_per_epoch", shuffle)
+            if source.steps is None:
+                raise ValueError("fit() with a generator needs `steps_per_epoch`, the number of batches in an "
+                                 "epoch: a generator has no length, and may never end.")
+            steps = source.steps
+            epoch_batches = lambda: self._source_batches(source, class_weight)  # noqa: E731
+        else:
+            source = None
+            xs, ys, ws = self._prepare(x, y, sample_weight, class_weight)
+            if validation_split and validation_data is None:
+                (xs, ys, ws), validation_arrays = data_adapter.split_validation((xs, ys, ws), validation_split)
+            steps = steps_per_epoch or _steps(xs, batch_size)
+            stream = data_adapter.batch_stream(len(xs[0]), batch_size, shuffle)
+            epoch_batches = lambda: (self._batch(*data_adapter.take_rows((xs, ys, ws), next(stream)))  # noqa: E731
+                                     for _ in range(steps))
+        if validation_data is not None and generator_adapter.is_batch_source(validation_data):
+            validation_source = generator_adapter.BatchSource(validation_data, validation_steps, "validation_steps")
+            validation = lambda: self._source_batches(validation_source)  # noqa: E731
+        elif validation_data is not None or (validation_split and source is None):
+            if validation_data is not None:
+                validation_arrays = self._prepare(*_unpack_validation(validation_data), role="validation ")
+            validation = lambda: itertools.islice(  # noqa: E731
+                self._array_batches(*validation_arrays, validation_batch_size), validation_steps)
         else:
             validation = None
         self.history = History()
         verbose = 1 if verbose == "auto" else verbose
         callbacks = list(callbacks or []) + ([LivePlot()] if live else [])
-        steps = steps_per_epoch or _steps(xs, batch_size)
         callback_list = CallbackList([ProgbarLogger(verbose)] + callbacks + [self.history], self,
                                      {"epochs": epochs, "steps": steps, "verbose": verbose, "batch_size": batch_size})
-        batches = data_adapter.batch_stream(len(xs[0]), batch_size, shuffle)
         self.stop_training = False
         callback_list.on_train_begin()
         resumed_at, self._initial_epoch = getattr(self, "_initial_epoch", None), None  # set by BackupAndRestore
         for epoch in range(resumed_at or initial_epoch, epochs):
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
-            logs = {}
-            for step in range(steps):
-                rows = next(batches)
+            logs, step = {}, -1
+            for step, batch in enumerate(epoch_batches()):
                 callback_list.on_train_batch_begin(step)
-                logs = self.train_step(self._batch(*data_adapter.take_rows((xs, ys, ws), rows)))
+                logs = self.train_step(batch)
                 callback_list.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
+            if source is not None:
+                source.end_epoch()
+                if step + 1 < steps and not self.stop_training:  # the generator ran out: Keras 3 stops here
+                    self.stop_training = True
+                    if step < 0:
+                        break
             logs = dict(logs)
             if validation is not None:
-                logs.update(self._evaluate_arrays(*validation, validation_batch_size, None, "val_"))
+                logs.update(self._evaluate_batches(validation(), None, "val_"))
             try:
                 callback_list.on_epoch_end(epoch, logs)
             finally:  # a callback that fails (or Ctrl-C) after the epoch's steps: the epoch still happened
@@ -313,54 +342,94 @@ class Trainer:
         callback_list.on_train_end()
         return self.history
 
-    def _evaluate_arrays(self, xs, ys, ws, batch_size, callback_list, prefix=""):
+    def _array_batches(self, xs, ys, ws, batch_size):
+        """One pass over checked arrays, in order, as the batches a step receives."""
+        for rows in data_adapter.batch_indices(len(xs[0]), batch_size, False):
+            yield self._batch(*data_adapter.take_rows((xs, ys, ws), rows))
+
+    def _source_batches(self, source, class_weight=None):
+        """One epoch of a generator or Sequence, each batch checked as arrays are (errors name the batch)."""
+        prepare = lambda batch: self._prepare(*unpack_x_y_sample_weight(batch), class_weight)  # noqa: E731
+        for index, batch in source.epoch():
+            yield self._batch(*generator_adapter.checked(prepare, index, batch))
+
+    def _evaluate_batches(self, batches, callback_list, prefix=""):
         self.reset_metrics()
-        logs = {}
-        for step, rows in enumerate(data_adapter.batch_indices(len(xs[0]), batch_size, False)):
+        logs = None
+        for step, batch in enumerate(batches):
             if callback_list:
                 callback_list.on_test_batch_begin(step)
-            logs = self.test_step(self._batch(*data_adapter.take_rows((xs, ys, ws), rows)))
+            logs = self.test_step(batch)
             if callback_list:
                 callback_list.on_test_batch_end(step, logs)
         self.reset_metrics()
+        if logs is None:
+            raise ValueError(f"Model '{self.name}' received no batches to evaluate: the generator was empty or "
+                             f"already used up (pass `steps`/`validation_steps`, or a generator that loops).")
         return {prefix + name: value for name, value in logs.items()}
 
     @filter_traceback
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, callbacks=None,
-                 return_dict=False):
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
+                 callbacks=None, return_dict=False):
         """The loss (and metrics) on the data, averaged over samples.
 
         Returns a scalar when there is only the loss, else a list in `metrics_names`
-        order, or a dict with ``return_dict=True``.
+        order, or a dict with ``return_dict=True``. `x` may be a generator or a
+        `Sequence`; `steps` batches are read (by default all of them).
         """
         batch_size = _batch_size_argument(batch_size)
-        xs, ys, ws = self._prepare(x, y, sample_weight)
+        if steps is not None:
+            steps = data_adapter.check_count(steps, "steps")
+        if generator_adapter.is_batch_source(x):
+            _refuse_beside_a_generator(y=y, sample_weight=sample_weight)
+            source = generator_adapter.BatchSource(x, steps, "steps")
+            batches, steps = _counted(self._source_batches(source), source.steps)
+        else:
+            xs, ys, ws = self._prepare(x, y, sample_weight)
+            batches = itertools.islice(self._array_batches(xs, ys, ws, batch_size), steps)
+            steps = min(steps or math.inf, _steps(xs, batch_size))
         verbose = 1 if verbose == "auto" else verbose
         callback_list = CallbackList([ProgbarLogger(verbose)] + list(callbacks or []), self,
-                                     {"steps": _steps(xs, batch_size), "verbose": verbose})
+                                     {"steps": steps, "verbose": verbose})
         callback_list.on_test_begin()
-        logs = self._evaluate_arrays(xs, ys, ws, batch_size, callback_list)
+        logs = self._evaluate_batches(batches, callback_list)
         callback_list.on_test_end(logs)
         return _format_results(logs, return_dict)
 
     @filter_traceback
-    def predict(self, x, batch_size=None, verbose="auto", callbacks=None):
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs for `x`, as NumPy arrays (a list for several outputs).
 
-        For no samples each output is an empty array, of shape ``(0, …)``.
+        For no samples each output is an empty array, of shape ``(0, …)``. `x` may
+        be a generator or a `Sequence` of input batches (an ``(x, y)`` batch's
+        `y` is ignored); `steps` batches are read (by default all of them).
         """
         batch_size = _batch_size_argument(batch_size)
-        xs = self._prepare_inputs(x)
-        if not len(xs[0]):
-            return self._empty_outputs(xs)
+        if steps is not None:
+            steps = data_adapter.check_count(steps, "steps")
+        if generator_adapter.is_batch_source(x):
+            source = generator_adapter.BatchSource(x, steps, "steps")
+            prepare = lambda batch: self._prepare_inputs(unpack_x_y_sample_weight(batch)[0])  # noqa: E731
+            inputs, steps = _counted((self._batch(generator_adapter.checked(prepare, index, batch))
+                                      for index, batch in source.epoch()), source.steps)
+            if not steps:
+                raise ValueError(f"Model '{self.name}' received no batches to predict: the generator was empty "
+                                 f"or already used up.")
+        else:
+            xs = self._prepare_inputs(x)
+            if not len(xs[0]):
+                return self._empty_outputs(xs)
+            inputs = itertools.islice((self._batch([a[rows] for a in xs])
+                                       for rows in data_adapter.batch_indices(len(xs[0]), batch_size, False)), steps)
+            steps = min(steps or math.inf, _steps(xs, batch_size))
         verbose = 1 if verbose == "auto" else verbose
         callback_list = CallbackList([ProgbarLogger(verbose)] + list(callbacks or []), self,
-                                     {"steps": _steps(xs, batch_size), "verbose": verbose})
+                                     {"steps": steps, "verbose": verbose})
         callback_list.on_predict_begin()
         batches = []
-        for step, rows in enumerate(data_adapter.batch_indices(len(xs[0]), batch_size, False)):
+        for step, batch in enumerate(inputs):
             callback_list.on_predict_batch_begin(step)
-            outputs = self.predict_step(self._batch([a[rows] for a in xs]))
+            outputs = self.predict_step(batch)
             batches.append([to_numpy(output.data) for output in _as_list(outputs)])
             callback_list.on_predict_batch_end(step)
         callback_list.on_predict_end()
@@ -392,6 +461,29 @@ class Trainer:
         outputs = self.predict_step(self._batch(self._prepare_inputs(x)))
         outputs = [to_numpy(output.data) for output in _as_list(outputs)]
         return outputs[0] if len(outputs) == 1 else outputs
+
+    # --- Keras 2's names for the generator loops: `fit` & co. take generators themselves now ---
+
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1, callbacks=None,
+                      validation_data=None, validation_steps=None, class_weight=None, max_queue_size=10,
+                      workers=1, use_multiprocessing=False, shuffle=True, initial_epoch=0):
+        """Keras 2's `fit_generator`: `fit` on a generator or a Sequence (Keras 3 removed the name)."""
+        _note_parallel_loading("fit_generator", max_queue_size, workers, use_multiprocessing)
+        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
+                        callbacks=callbacks, validation_data=validation_data, validation_steps=validation_steps,
+                        class_weight=class_weight, shuffle=shuffle, initial_epoch=initial_epoch)
+
+    def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10, workers=1,
+                           use_multiprocessing=False, verbose=0):
+        """Keras 2's `evaluate_generator`: `evaluate` on a generator or a Sequence."""
+        _note_parallel_loading("evaluate_generator", max_queue_size, workers, use_multiprocessing)
+        return self.evaluate(generator, steps=steps, callbacks=callbacks, verbose=verbose)
+
+    def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10, workers=1,
+                          use_multiprocessing=False, verbose=0):
+        """Keras 2's `predict_generator`: `predict` on a generator or a Sequence."""
+        _note_parallel_loading("predict_generator", max_queue_size, workers, use_multiprocessing)
+        return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
 
 
 def _on_device(arrays):
@@ -429,6 +521,27 @@ def _unpack_validation(data):
     if not isinstance(data, (list, tuple)) or len(data) not in (2, 3):
         raise ValueError("validation_data must be a tuple (x_val, y_val) or (x_val, y_val, val_sample_weight).")
     return data
+
+
+def _note_parallel_loading(method, max_queue_size, workers, use_multiprocessing):
+    generator_adapter.note_ignored([("max_queue_size", max_queue_size, 10), ("workers", workers, 1),
+                                    ("use_multiprocessing", use_multiprocessing, False)], method)
+
+
+def _refuse_beside_a_generator(**arguments):
+    given = [name for name, value in arguments.items()
+             if value is not None and not (name == "validation_split" and not value)]
+    if given:
+        raise ValueError(f"{', '.join(f'`{name}`' for name in given)} cannot be given when `x` is a generator or a "
+                         f"Sequence: its batches carry the targets and sample weights, and it cannot be split.")
+
+
+def _counted(batches, steps):
+    """The batches and how many there are: a generator without `steps` is read to its end first."""
+    if steps is not None:
+        return batches, steps
+    batches = list(batches)
+    return batches, len(batches)
 
 
 def _format_results(logs, return_dict):
