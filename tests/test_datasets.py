@@ -13,7 +13,7 @@ import shutil
 import numpy
 import pytest
 
-from kerasbook.datasets import (digit_sequences, digits, download, fashion_mnist, mnist,
+from kerasbook.datasets import (boston_housing, digit_sequences, digits, download, fashion_mnist, mnist,
                                 shapes_vqa)
 from kerasbook.datasets.download import ChecksumError
 
@@ -309,3 +309,43 @@ def test_fashion_mnist_reads_the_four_idx_files(keras_home, tmp_path, monkeypatc
 def test_pinned_hashes_are_sha256_hex():
     for file_hash in [mnist.FILE_HASH, digits.FILE_HASH, *fashion_mnist.FILE_HASHES.values()]:
         assert len(file_hash) == 64 and int(file_hash, 16) >= 0
+
+
+# boston_housing: Keras's shuffle and split of its npz
+
+@pytest.fixture
+def fake_boston(tmp_path, monkeypatch):
+    server = tmp_path / "server"
+    server.mkdir()
+    source = server / "boston_housing.npz"
+    rng = numpy.random.default_rng(1)
+    numpy.savez(source, x=rng.normal(size=(23, 13)), y=numpy.arange(23, dtype="float64"))
+    monkeypatch.setattr(boston_housing, "ORIGIN", source.as_uri())
+    monkeypatch.setattr(boston_housing, "FILE_HASH", sha256_of(source))
+    return source
+
+
+def test_boston_housing_shuffles_with_randomstate_and_splits_as_keras(keras_home, fake_boston):
+    (x_train, y_train), (x_test, y_test) = boston_housing.load_data(test_split=0.3, seed=5)
+    order = numpy.arange(23)
+    numpy.random.RandomState(5).shuffle(order)
+    numpy.testing.assert_array_equal(numpy.concatenate([y_train, y_test]), order)
+    assert len(y_train) == int(23 * 0.7) and x_train.shape == (16, 13)
+    numpy.testing.assert_array_equal(x_test, numpy.load(fake_boston)["x"][order[16:]])
+
+
+def test_boston_housing_equals_keras_on_the_same_file(keras_home, fake_boston, monkeypatch):
+    monkeypatch.setenv("KERAS_BACKEND", os.environ.get("KERAS_BACKEND", "jax"))  # Keras 3 on JAX, when installed
+    keras_boston = pytest.importorskip("keras.src.datasets.boston_housing")
+    monkeypatch.setattr(keras_boston, "get_file", lambda *args, **kwargs: str(fake_boston))
+    for ours, theirs in zip(boston_housing.load_data(), keras_boston.load_data()):
+        for a, b in zip(ours, theirs):
+            numpy.testing.assert_array_equal(a, b)
+
+
+def test_boston_housing_refuses_a_bad_download_and_a_bad_split(keras_home, fake_boston):
+    with pytest.raises(ValueError, match="test_split"):
+        boston_housing.load_data(test_split=1.0)
+    fake_boston.write_bytes(fake_boston.read_bytes()[:300])
+    with pytest.raises(ChecksumError, match=boston_housing.FILE_HASH):
+        boston_housing.load_data()
