@@ -13,7 +13,7 @@ import shutil
 import numpy
 import pytest
 
-from kerasbook.datasets import (boston_housing, digit_sequences, digits, download, fashion_mnist, mnist,
+from kerasbook.datasets import (boston_housing, digit_sequences, digits, download, fashion_mnist, imdb, mnist,
                                 shapes_vqa)
 from kerasbook.datasets.download import ChecksumError
 
@@ -349,3 +349,76 @@ def test_boston_housing_refuses_a_bad_download_and_a_bad_split(keras_home, fake_
     fake_boston.write_bytes(fake_boston.read_bytes()[:300])
     with pytest.raises(ChecksumError, match=boston_housing.FILE_HASH):
         boston_housing.load_data()
+
+
+# imdb: ragged reviews read from pickled object arrays as data, processed as Keras
+
+def ragged(reviews):
+    array = numpy.empty(len(reviews), dtype=object)
+    array[:] = [list(review) for review in reviews]
+    return array
+
+
+@pytest.fixture
+def fake_imdb(tmp_path, monkeypatch):
+    server = tmp_path / "server"
+    server.mkdir()
+    rng = numpy.random.default_rng(2)
+    # Python ints, as in Keras's file (a NumPy scalar would be a pickled reference, refused)
+    reviews = [[int(w) for w in rng.integers(1, 60, size=rng.integers(1, 12))] for _ in range(14)]
+    reviews[3] = reviews[5]  # the same list twice: a memo reference in the pickle
+    source = server / "imdb.npz"
+    numpy.savez(source, x_train=ragged(reviews[:8]), y_train=numpy.arange(8) % 2,
+                x_test=ragged(reviews[8:]), y_test=numpy.arange(6) % 2)
+    words = server / "imdb_word_index.json"
+    words.write_text('{"the": 1, "film": 2}')
+    monkeypatch.setattr(imdb, "ORIGIN", server.as_uri() + "/")
+    monkeypatch.setattr(imdb, "FILE_HASH", sha256_of(source))
+    monkeypatch.setattr(imdb, "WORD_INDEX_HASH", hashlib.md5(words.read_bytes()).hexdigest())
+    return source, reviews
+
+
+def test_object_arrays_of_lists_are_read_without_unpickling(tmp_path, fake_imdb):
+    source, reviews = fake_imdb
+    arrays = download.load_npz_of_sequences(source)
+    assert [list(map(int, r)) for r in arrays["x_train"]] == [list(map(int, r)) for r in reviews[:8]]
+    numpy.testing.assert_array_equal(arrays["y_test"], numpy.arange(6) % 2)
+
+
+def test_a_pickle_that_would_run_code_is_refused_by_the_data_reader(tmp_path):
+    marker = tmp_path / "code_ran"
+    path = tmp_path / "evil.npz"
+    numpy.savez(path, x=numpy.array([RunsCodeWhenUnpickled(str(marker))], dtype=object))
+    with pytest.raises(ValueError, match="refusing"):
+        download.load_npz_of_sequences(path)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("options", [{}, {"num_words": 30, "skip_top": 4}, {"maxlen": 8, "seed": 7},
+                                     {"start_char": None, "oov_char": None, "num_words": 40, "index_from": 0}])
+def test_imdb_equals_keras_on_the_same_file(keras_home, fake_imdb, monkeypatch, options):
+    source, _ = fake_imdb
+    monkeypatch.setenv("KERAS_BACKEND", os.environ.get("KERAS_BACKEND", "jax"))
+    keras_imdb = pytest.importorskip("keras.src.datasets.imdb")
+    monkeypatch.setattr(keras_imdb, "get_file", lambda *args, **kwargs: str(source))
+    ours, theirs = imdb.load_data(**options), keras_imdb.load_data(**options)
+    for (x, y), (keras_x, keras_y) in zip(ours, theirs):
+        assert x.dtype == object and [list(map(int, r)) for r in x] == [list(map(int, r)) for r in keras_x]
+        numpy.testing.assert_array_equal(y, keras_y)
+
+
+def test_imdb_marks_the_start_shifts_indices_and_replaces_rare_words(keras_home, fake_imdb):
+    _, reviews = fake_imdb
+    (x_train, _), _ = imdb.load_data(num_words=20, seed=0)
+    order = numpy.arange(8)
+    numpy.random.RandomState(0).shuffle(order)
+    expected = [[1] + [w + 3 if w + 3 < 20 else 2 for w in reviews[i]] for i in order]
+    assert [list(map(int, r)) for r in x_train] == expected
+
+
+def test_imdb_word_index_and_checksums(keras_home, fake_imdb):
+    source, _ = fake_imdb
+    assert imdb.get_word_index() == {"the": 1, "film": 2}
+    source.write_bytes(source.read_bytes()[:200])
+    with pytest.raises(ChecksumError, match=imdb.FILE_HASH):
+        imdb.load_data()

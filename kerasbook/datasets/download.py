@@ -6,6 +6,7 @@ before it can become silently wrong training data. Archives are opened with
 `allow_pickle=False`: a pickled object in a data file could run code when loaded.
 """
 import hashlib
+import io
 import os
 import urllib.request
 import warnings
@@ -23,9 +24,12 @@ def keras_home():
     return os.environ.get("KERAS_HOME", os.path.join(os.path.expanduser("~"), ".keras"))
 
 
-def sha256(path):
-    """The SHA-256 hex digest of a file, read in chunks so large files need little memory."""
-    digest = hashlib.sha256()
+def sha256(path, algorithm="sha256"):
+    """The SHA-256 hex digest of a file, read in chunks so large files need little memory.
+
+    `algorithm='md5'` gives the MD5 digest instead: Keras pins a few small files by MD5.
+    """
+    digest = hashlib.new(algorithm)
     with open(path, "rb") as file:
         for chunk in iter(lambda: file.read(1 << 20), b""):
             digest.update(chunk)
@@ -34,7 +38,7 @@ def sha256(path):
 
 def check_sha256(path, expected, remedy):
     """Raise a ChecksumError that names the file, both checksums and what to do."""
-    actual = sha256(path)
+    actual = sha256(path, _algorithm(expected))
     if actual != expected:
         raise ChecksumError(
             f"{path} is corrupt or truncated: expected SHA-256 {expected}, actual {actual}. "
@@ -58,7 +62,7 @@ def get_file(fname, origin, file_hash=None, cache_subdir="datasets", cache_dir=N
     os.makedirs(os.path.dirname(path), exist_ok=True)
 
     if os.path.exists(path):
-        actual = sha256(path) if file_hash else None
+        actual = sha256(path, _algorithm(file_hash)) if file_hash else None
         if actual == file_hash:
             return path
         warnings.warn(f"{path} is corrupt or truncated: expected SHA-256 {file_hash}, "
@@ -77,6 +81,11 @@ def get_file(fname, origin, file_hash=None, cache_subdir="datasets", cache_dir=N
             raise
     os.replace(partial, path)
     return path
+
+
+def _algorithm(file_hash):
+    """Keras's rule: a 32-digit hash is MD5, any other SHA-256."""
+    return "md5" if len(file_hash) == 32 else "sha256"
 
 
 def _download(origin, partial, path):
@@ -103,3 +112,98 @@ def load_npz(path):
                 f"{path} is not an .npz archive of plain arrays ({error}). kerasbook reads "
                 f"dataset files as data only (allow_pickle=False), so object arrays are "
                 f"refused.") from error
+
+
+# Opcodes that only build data (numbers, strings, tuples, lists, the memo): what an
+# object array of lists of ints is made of. Any other opcode stops the reading.
+_DATA_OPCODES = {"PROTO", "FRAME", "MEMOIZE", "BINPUT", "LONG_BINPUT", "PUT", "BINGET", "LONG_BINGET", "GET",
+                 "MARK", "EMPTY_LIST", "APPEND", "APPENDS", "EMPTY_TUPLE", "TUPLE", "TUPLE1", "TUPLE2", "TUPLE3",
+                 "BININT", "BININT1", "BININT2", "LONG1", "INT", "NONE", "NEWTRUE", "NEWFALSE",
+                 "SHORT_BINUNICODE", "BINUNICODE", "SHORT_BINBYTES", "BINBYTES", "STACK_GLOBAL", "GLOBAL",
+                 "REDUCE", "BUILD", "STOP"}
+_ARRAY_GLOBALS = {"numpy.core.multiarray _reconstruct", "numpy._core.multiarray _reconstruct",
+                  "numpy ndarray", "numpy dtype"}
+
+
+def read_object_array(stream):
+    """The items of a pickled NumPy object array of lists of numbers, read as data: nothing is unpickled.
+
+    `pickletools.genops` only parses the opcodes; this walks them with a small stack,
+    accepting data opcodes and the three NumPy names an array's pickle mentions, which
+    are kept as strings and never imported or called. Anything else is refused.
+    """
+    import pickletools
+    stack, marks, memo = [], [], {}
+    for opcode, argument, _ in pickletools.genops(stream):
+        name = opcode.name
+        if name not in _DATA_OPCODES:
+            raise ValueError(f"refusing pickle opcode {name}: only plain lists of numbers are read")
+        if name in ("MEMOIZE",):
+            memo[len(memo)] = stack[-1]
+        elif name in ("BINPUT", "LONG_BINPUT", "PUT"):
+            memo[argument] = stack[-1]
+        elif name in ("BINGET", "LONG_BINGET", "GET"):
+            stack.append(memo[argument])
+        elif name == "MARK":
+            marks.append(len(stack))
+        elif name == "EMPTY_LIST":
+            stack.append([])
+        elif name == "APPEND":
+            item = stack.pop()
+            stack[-1].append(item)
+        elif name in ("APPENDS", "TUPLE"):
+            start = marks.pop()
+            items, stack[start:] = stack[start:], []
+            if name == "TUPLE":
+                stack.append(tuple(items))
+            else:
+                stack[-1].extend(items)
+        elif name in ("EMPTY_TUPLE", "TUPLE1", "TUPLE2", "TUPLE3"):
+            size = {"EMPTY_TUPLE": 0, "TUPLE1": 1, "TUPLE2": 2, "TUPLE3": 3}[name]
+            items = tuple(stack[len(stack) - size:])
+            del stack[len(stack) - size:]
+            stack.append(items)
+        elif name in ("NONE", "NEWTRUE", "NEWFALSE"):
+            stack.append({"NONE": None, "NEWTRUE": True, "NEWFALSE": False}[name])
+        elif name in ("STACK_GLOBAL", "GLOBAL"):
+            qualified = argument if name == "GLOBAL" else f"{stack.pop(-2)} {stack.pop()}"
+            if qualified not in _ARRAY_GLOBALS:
+                raise ValueError(f"refusing pickled reference to {qualified!r}")
+            stack.append(("global", qualified))
+        elif name == "REDUCE":
+            arguments = stack.pop()
+            stack.append(("call", stack.pop(), arguments))
+        elif name == "BUILD":
+            state = stack.pop()
+            stack.append(("build", stack.pop(), state))
+        elif name == "STOP":
+            break
+        elif name not in ("PROTO", "FRAME"):
+            stack.append(argument)  # a number, a string or bytes
+    built = stack[-1] if stack else None
+    if not (isinstance(built, tuple) and built[0] == "build" and isinstance(built[2], tuple)
+            and isinstance(built[2][-1], list)):
+        raise ValueError("not the pickle of a NumPy object array")
+    items = built[2][-1]
+    array = numpy.empty(len(items), dtype=object)
+    array[:] = [list(item) if isinstance(item, list) else item for item in items]
+    return array
+
+
+def load_npz_of_sequences(path):
+    """An .npz whose members may be object arrays of lists (Keras's imdb.npz, reuters.npz), read as data only."""
+    arrays = {}
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.namelist():
+            with archive.open(member) as raw:
+                stream = io.BytesIO(raw.read())
+            try:
+                arrays[member[:-len(".npy")]] = numpy.lib.format.read_array(stream, allow_pickle=False)
+            except ValueError:
+                stream.seek(0)
+                version = numpy.lib.format.read_magic(stream)
+                header = (numpy.lib.format.read_array_header_1_0 if version[0] == 1
+                          else numpy.lib.format.read_array_header_2_0)
+                header(stream)
+                arrays[member[:-len(".npy")]] = read_object_array(stream)
+    return arrays
