@@ -14,6 +14,7 @@ import numpy
 import pytest
 
 from kerasbook.datasets import (boston_housing, digit_sequences, digits, download, fashion_mnist, imdb, mnist,
+                                reuters,
                                 shapes_vqa)
 from kerasbook.datasets.download import ChecksumError
 
@@ -422,3 +423,41 @@ def test_imdb_word_index_and_checksums(keras_home, fake_imdb):
     source.write_bytes(source.read_bytes()[:200])
     with pytest.raises(ChecksumError, match=imdb.FILE_HASH):
         imdb.load_data()
+
+
+# reuters: one array of stories, shuffled, processed and split as Keras
+
+@pytest.fixture
+def fake_reuters(tmp_path, monkeypatch):
+    server = tmp_path / "server"
+    server.mkdir()
+    rng = numpy.random.default_rng(4)
+    stories = [[int(w) for w in rng.integers(1, 50, size=rng.integers(1, 10))] for _ in range(17)]
+    source = server / "reuters.npz"
+    numpy.savez(source, x=ragged(stories), y=numpy.arange(17) % 46)
+    words = server / "reuters_word_index.json"
+    words.write_text('{"oil": 1}')
+    monkeypatch.setattr(reuters, "ORIGIN", server.as_uri() + "/")
+    monkeypatch.setattr(reuters, "FILE_HASH", sha256_of(source))
+    monkeypatch.setattr(reuters, "WORD_INDEX_HASH", hashlib.md5(words.read_bytes()).hexdigest())
+    return source
+
+
+@pytest.mark.parametrize("options", [{}, {"num_words": 25, "skip_top": 3, "test_split": 0.5},
+                                     {"maxlen": 7, "seed": 1}, {"start_char": None, "oov_char": None}])
+def test_reuters_equals_keras_on_the_same_file(keras_home, fake_reuters, monkeypatch, options):
+    monkeypatch.setenv("KERAS_BACKEND", os.environ.get("KERAS_BACKEND", "jax"))
+    keras_reuters = pytest.importorskip("keras.src.datasets.reuters")
+    monkeypatch.setattr(keras_reuters, "get_file", lambda *args, **kwargs: str(fake_reuters))
+    for (x, y), (keras_x, keras_y) in zip(reuters.load_data(**options), keras_reuters.load_data(**options)):
+        assert x.dtype == object and [list(map(int, r)) for r in x] == [list(map(int, r)) for r in keras_x]
+        numpy.testing.assert_array_equal(y, keras_y)
+
+
+def test_reuters_split_word_index_and_checksum(keras_home, fake_reuters):
+    (x_train, _), (x_test, _) = reuters.load_data()
+    assert len(x_train) == int(17 * 0.8) and len(x_test) == 17 - int(17 * 0.8)
+    assert reuters.get_word_index() == {"oil": 1}
+    fake_reuters.write_bytes(fake_reuters.read_bytes()[:200])
+    with pytest.raises(ChecksumError, match=reuters.FILE_HASH):
+        reuters.load_data(cache_dir=str(keras_home / "fresh"))  # the cached copy above is still good

@@ -8,4 +8,4 @@ Example:
     from kerasbook.datasets import mnist
     (x_train, y_train), (x_test, y_test) = mnist.load_data()
 """
-from . import boston_housing, digit_sequences, digits, fashion_mnist, imdb, mnist, shapes_vqa
+from . import boston_housing, digit_sequences, digits, fashion_mnist, imdb, mnist, reuters, shapes_vqa
