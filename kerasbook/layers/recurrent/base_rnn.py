@@ -5,16 +5,17 @@ Keras's options (``return_sequences``, ``return_state``, ``go_backwards``,
 ``initial_state``, ``stateful``, ``dropout``, ``recurrent_dropout``) into that
 op's arguments and its results into Keras's outputs and shapes.
 """
-from ... import activations, constraints, initializers, regularizers
+from ... import activations
 from ...runtime import random
 from ...runtime.array_module import xp
 from ...engine.input_spec import InputSpec
 from ...engine.layer import Layer
 from ...ops import Variable, nn
 from ...ops.recurrent import ACTIVATIONS
+from .recurrent_weights import RecurrentWeights
 
 
-class BaseRNN(Layer):
+class BaseRNN(RecurrentWeights, Layer):
     state_count = 1  # LSTM carries two states, h and c
     weights_path = "cell"  # Keras keeps these weights in the layer's cell: files say layers/lstm/cell/vars
 
@@ -24,23 +25,14 @@ class BaseRNN(Layer):
                  recurrent_regularizer=None, bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
                  bias_constraint=None, **kwargs):
         super().__init__(**kwargs)
+        self.set_recurrent_arguments(units, use_bias, kernel_initializer, recurrent_initializer, bias_initializer,
+                                     kernel_regularizer, recurrent_regularizer, bias_regularizer,
+                                     kernel_constraint, recurrent_constraint, bias_constraint)
         kind = type(self).__name__
-        if not isinstance(units, int) or units <= 0:
-            raise ValueError(f"{kind} '{self.name}': units must be a positive integer, received {units!r}.")
         for argument, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
             if not 0 <= rate < 1:
                 raise ValueError(f"{kind} '{self.name}': {argument} must be in [0, 1), received {rate!r}.")
-        self.units = units
         self.activation = self.fused_activation(activation, "activation")
-        self.use_bias = use_bias
-        self.kernel_initializer, self.recurrent_initializer = kernel_initializer, recurrent_initializer
-        self.bias_initializer = bias_initializer
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
         self.return_sequences, self.return_state, self.go_backwards = return_sequences, return_state, go_backwards
         self.stateful = stateful
         self.states = None  # with `stateful`: the last states of the last batch, one (batch, units) Variable each
@@ -105,7 +97,7 @@ class BaseRNN(Layer):
     reset_state = reset_states
 
     def build_weights(self, features):
-        """Create kernel, recurrent_kernel and bias, in that order (Keras's)."""
+        """Create kernel, recurrent_kernel and bias (`add_recurrent_weights`), and anything else the layer needs."""
         raise NotImplementedError
 
     def call(self, inputs, training=False):
@@ -161,17 +153,8 @@ class BaseRNN(Layer):
         return output
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
-                "use_bias": self.use_bias, "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "kernel_constraint": constraints.serialize(self.kernel_constraint),
-                "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
-                "bias_constraint": constraints.serialize(self.bias_constraint),
-                "return_sequences": self.return_sequences, "return_state": self.return_state,
+        return {**super().get_config(), **self.recurrent_arguments_config(),
+                "activation": activations.serialize(self.activation), "return_sequences": self.return_sequences, "return_state": self.return_state,
                 "go_backwards": self.go_backwards, "stateful": self.stateful, "unroll": self.unroll,
                 "zero_output_for_mask": self.zero_output_for_mask, "dropout": self.dropout,
                 "recurrent_dropout": self.recurrent_dropout}

@@ -26,16 +26,7 @@ class GRU(BaseRNN):
         self.recurrent_activation = self.fused_activation(recurrent_activation, "recurrent_activation")
 
     def build_weights(self, features):
-        units = self.units
-        self.kernel = self.add_weight("kernel", (features, 3 * units), self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (units, 3 * units), self.recurrent_initializer,
-                                                regularizer=self.recurrent_regularizer,
-                                                constraint=self.recurrent_constraint)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight("bias", (2, 3 * units), self.bias_initializer,
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+        self.add_recurrent_weights(features, gates=3, bias_shape=(2, 3 * self.units))
 
     def run(self, sequences, initial_state, recurrent_mask, return_state):
         return gru(sequences, self.kernel, self.recurrent_kernel, self.bias, initial_state,

@@ -1,9 +1,10 @@
 """`GRUCell`: one step of `GRU`, its two gates written as algebra the tape differentiates."""
-from ... import activations, constraints, initializers, regularizers
+from ... import activations
 from ...engine.layer import Layer
+from .recurrent_weights import RecurrentWeights
 
 
-class GRUCell(Layer):
+class GRUCell(RecurrentWeights, Layer):
     """One step of a gated recurrent unit, Keras 3's ``reset_after=True``, with `GRU`'s weights.
 
     The update gate z says how much of h_{t-1} to keep; the rest of h_t is a
@@ -23,37 +24,19 @@ class GRUCell(Layer):
                  bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
                  **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(units, int) or units <= 0:
-            raise ValueError(f"GRUCell '{self.name}': units must be a positive integer, received {units!r}.")
+        self.set_recurrent_arguments(units, use_bias, kernel_initializer, recurrent_initializer, bias_initializer,
+                                     kernel_regularizer, recurrent_regularizer, bias_regularizer,
+                                     kernel_constraint, recurrent_constraint, bias_constraint)
         if not reset_after:
             raise NotImplementedError(f"GRUCell '{self.name}': reset_after=False (Keras 2's first GRU) is not "
                                       f"implemented; Keras 3's default reset_after=True is.")
-        self.units = units
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
-        self.use_bias = use_bias
-        self.kernel_initializer, self.recurrent_initializer = kernel_initializer, recurrent_initializer
-        self.bias_initializer = bias_initializer
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
         self.state_size = units  # one state, h
         self.output_size = units
 
     def build(self, input_shape):
-        features, units = input_shape[-1], self.units
-        self.kernel = self.add_weight("kernel", (features, 3 * units), self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (units, 3 * units), self.recurrent_initializer,
-                                                regularizer=self.recurrent_regularizer,
-                                                constraint=self.recurrent_constraint)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight("bias", (2, 3 * units), self.bias_initializer,
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+        self.add_recurrent_weights(input_shape[-1], gates=3, bias_shape=(2, 3 * self.units))  # z, r, h
 
     def call(self, inputs, states, training=False):
         """`inputs` (batch, features) is x_t, `states` is ``[h_{t-1}]``; returns ``h_t, [h_t]``."""
@@ -71,14 +54,6 @@ class GRUCell(Layer):
         return h, [h]
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
-                "recurrent_activation": activations.serialize(self.recurrent_activation), "use_bias": self.use_bias,
-                "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "kernel_constraint": constraints.serialize(self.kernel_constraint),
-                "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
-                "bias_constraint": constraints.serialize(self.bias_constraint), "reset_after": True}
+        return {**super().get_config(), **self.recurrent_arguments_config(),
+                "activation": activations.serialize(self.activation),
+                "recurrent_activation": activations.serialize(self.recurrent_activation), "reset_after": True}

@@ -26,18 +26,9 @@ class LSTM(BaseRNN):
         self.unit_forget_bias = unit_forget_bias
 
     def build_weights(self, features):
-        units = self.units
-        self.kernel = self.add_weight("kernel", (features, 4 * units), self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (units, 4 * units), self.recurrent_initializer,
-                                                regularizer=self.recurrent_regularizer,
-                                                constraint=self.recurrent_constraint)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight("bias", (4 * units,), self.bias_initializer,
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint)
-            if self.unit_forget_bias:
-                self.bias.data[units:2 * units] = 1
+        self.add_recurrent_weights(features, gates=4)
+        if self.use_bias and self.unit_forget_bias:
+            self.bias.data[self.units:2 * self.units] = 1
 
     def run(self, sequences, initial_state, recurrent_mask, return_state):
         return lstm(sequences, self.kernel, self.recurrent_kernel, self.bias, initial_state,

@@ -17,16 +17,7 @@ class SimpleRNN(BaseRNN):
                          **kwargs)
 
     def build_weights(self, features):
-        units = self.units
-        self.kernel = self.add_weight("kernel", (features, units), self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (units, units), self.recurrent_initializer,
-                                                regularizer=self.recurrent_regularizer,
-                                                constraint=self.recurrent_constraint)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight("bias", (units,), self.bias_initializer,
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+        self.add_recurrent_weights(features, gates=1)
 
     def run(self, sequences, initial_state, recurrent_mask, return_state):
         return simple_rnn(sequences, self.kernel, self.recurrent_kernel, self.bias, initial_state,

@@ -1,9 +1,10 @@
 """`SimpleRNNCell`: one step of `SimpleRNN`, written as algebra the tape differentiates."""
-from ... import activations, constraints, initializers, regularizers
+from ... import activations
 from ...engine.layer import Layer
+from .recurrent_weights import RecurrentWeights
 
 
-class SimpleRNNCell(Layer):
+class SimpleRNNCell(RecurrentWeights, Layer):
     """One step of the plainest recurrence: ``h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias)``.
 
     The weights are `SimpleRNN`'s, in its layout and order, so ``RNN(SimpleRNNCell(n))``
@@ -20,33 +21,15 @@ class SimpleRNNCell(Layer):
                  bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
                  **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(units, int) or units <= 0:
-            raise ValueError(f"SimpleRNNCell '{self.name}': units must be a positive integer, received {units!r}.")
-        self.units = units
+        self.set_recurrent_arguments(units, use_bias, kernel_initializer, recurrent_initializer, bias_initializer,
+                                     kernel_regularizer, recurrent_regularizer, bias_regularizer,
+                                     kernel_constraint, recurrent_constraint, bias_constraint)
         self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer, self.recurrent_initializer = kernel_initializer, recurrent_initializer
-        self.bias_initializer = bias_initializer
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
         self.state_size = units  # one state, h
         self.output_size = units
 
     def build(self, input_shape):
-        features = input_shape[-1]
-        self.kernel = self.add_weight("kernel", (features, self.units), self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, self.units),
-                                                self.recurrent_initializer, regularizer=self.recurrent_regularizer,
-                                                constraint=self.recurrent_constraint)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight("bias", (self.units,), self.bias_initializer,
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+        self.add_recurrent_weights(input_shape[-1], gates=1)
 
     def call(self, inputs, states, training=False):
         """`inputs` (batch, features) is x_t, `states` is ``[h_{t-1}]``; returns ``h_t, [h_t]``."""
@@ -58,13 +41,5 @@ class SimpleRNNCell(Layer):
         return h, [h]
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
-                "use_bias": self.use_bias, "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "kernel_constraint": constraints.serialize(self.kernel_constraint),
-                "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
-                "bias_constraint": constraints.serialize(self.bias_constraint)}
+        return {**super().get_config(), **self.recurrent_arguments_config(),
+                "activation": activations.serialize(self.activation)}
